@@ -1,0 +1,1 @@
+"""The exercise format, its hardened loader and the library. Never imports Textual."""

@@ -1,0 +1,64 @@
+"""Text rules shared by exercises, prompts and everything the CLI prints.
+
+Placeholders are ``{name}``; ``{{`` and ``}}`` stand for literal braces. Control characters
+(ANSI/OSC escapes and the like) never reach a terminal: they are rejected in exercise files and
+removed from anything else we print.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+NAME_PATTERN = r"[a-z][a-z0-9_]{0,31}"
+_TOKEN = re.compile(r"\{\{|\}\}|\{(" + NAME_PATTERN + r")\}|\{|\}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class PlaceholderError(ValueError):
+    """A brace that is neither a placeholder nor an escaped literal brace."""
+
+
+def placeholders(text: str) -> list[str]:
+    """Names used as ``{name}`` in ``text``, in order; raises on a stray brace."""
+    names: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if match.group(1) is None:
+            raise PlaceholderError(
+                f"stray '{token}' at character {match.start() + 1}: write a placeholder as "
+                "{name} (lower-case letters, digits, _) or double the brace ({{ or }}) "
+                "for a literal one"
+            )
+        names.append(match.group(1))
+    return names
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Replace placeholders with ``values``; unknown names stay visible as ``{name}``."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = match.group(1)
+        if name is None:
+            return token
+        return values.get(name, token)
+
+    return _TOKEN.sub(replace, text)
+
+
+def find_control_character(text: str) -> int | None:
+    """Index of the first control character (newline and tab allowed), or None."""
+    match = _CONTROL.search(text)
+    return None if match is None else match.start()
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters removed, safe to write to a terminal."""
+    return _CONTROL.sub("", text)

@@ -1,0 +1,1 @@
+"""The local practice record: SQLite store, practice days and statistics. Never imports Textual."""

@@ -1,0 +1,1 @@
+"""Turning an exercise into a timed session driven by an injected clock. Never imports Textual."""
