@@ -1,0 +1,512 @@
+"""A practice session: where in the timeline we are, computed from the clock and the pauses.
+
+Nothing here counts ticks. The session keeps one *active axis*: clock seconds since
+:meth:`Session.start`, minus paused seconds, times the speed factor, so that it is measured in
+exercise seconds. Each segment has a start on that axis. A timed segment ends at start +
+duration and the next one starts exactly there, so a late repaint never shifts later
+boundaries. A waiting segment (prompt, rate) holds the axis until it is answered or skipped;
+the next segment then starts at that moment.
+
+:meth:`Session.advance` brings the session up to the clock and reports what happened since
+the last call as plain events; every operation returns its events the same way. After the
+session has finished or ended, operations do nothing and return ``[]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from safeplace.exercise.model import Exercise, Moment, PromptStep
+from safeplace.exercise.text import fill
+from safeplace.playback.breath import BreathPhase, BreathState, breath_at
+from safeplace.playback.clock import Clock
+from safeplace.playback.timeline import Segment, Timeline, build_timeline
+
+# Like a music player: "back" restarts the current segment once this far into it (real seconds).
+BACK_RESTARTS_AFTER_SECONDS = 2.0
+MIN_RATING, MAX_RATING = 0, 10
+# Floor for next_boundary_in(): a wake-up a rounding error early must still let time move on.
+MIN_WAKE_SECONDS = 1e-6
+
+_NO_NAMES: Mapping[str, str] = MappingProxyType({})
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Started:
+    pass
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class PhaseChanged:
+    """The breath phase now playing (for the bell). After a stall only the current phase is
+    reported, not every phase missed: a burst of bells would help no one."""
+
+    segment: Segment
+    phase: BreathPhase
+    cycle_index: int
+
+
+@dataclass(frozen=True)
+class Paused:
+    pass
+
+
+@dataclass(frozen=True)
+class Resumed:
+    pass
+
+
+@dataclass(frozen=True)
+class Answered:
+    segment: Segment
+    text: str
+
+
+@dataclass(frozen=True)
+class Rated:
+    segment: Segment
+    value: int
+    moment: Moment
+
+
+@dataclass(frozen=True)
+class Finished:
+    pass
+
+
+@dataclass(frozen=True)
+class EndedEarly:
+    reason: str
+
+
+Event = (
+    Started
+    | StepStarted
+    | PhaseChanged
+    | Paused
+    | Resumed
+    | Answered
+    | Rated
+    | Finished
+    | EndedEarly
+)
+
+
+# --- snapshot ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Everything a screen needs to draw the session at one moment.
+
+    Times are exercise seconds (the timeline's units; at speed 2 they pass twice as fast).
+    """
+
+    segment: Segment
+    """The segment playing; after a natural finish, the last one."""
+    text: str
+    """The segment's text with placeholders filled."""
+    intro: str | None
+    hint: str | None
+    low: str | None
+    high: str | None
+    breath: BreathState | None
+    elapsed: float
+    """Active time since the start (pauses excluded)."""
+    segment_start: float
+    """Where the segment started on the active axis."""
+    segment_elapsed: float
+    segment_remaining: float | None
+    """None while waiting for the person."""
+    remaining_seconds: float
+    """Timed time left in the whole exercise; waits are not counted."""
+    progress: float
+    """0..1: timed seconds played plus, for each prompt or rating already passed, the model's
+    estimate for it, over the exercise's estimated length. It never goes back while playing
+    forward (only ``back()`` lowers it) and stands still while waiting."""
+    is_started: bool
+    is_paused: bool
+    is_waiting: bool
+    is_finished: bool
+    """Over, either naturally or ended early."""
+    ended_early: bool
+    step_number: int
+    """1-based position of the segment."""
+    step_count: int
+
+
+@dataclass(frozen=True)
+class _Cursor:
+    index: int
+    """The segment playing; ``len(segments)`` once the last one has ended."""
+    start: float
+    """Its start on the active axis (the finish time once past the end)."""
+
+
+# --- the session -------------------------------------------------------------------------
+
+
+class Session:
+    def __init__(
+        self,
+        exercise_or_timeline: Exercise | Timeline,
+        clock: Clock,
+        *,
+        speed: float = 1.0,
+        holds: bool = True,
+        remembered: Mapping[str, str] = _NO_NAMES,
+    ) -> None:
+        """``holds`` applies when given an exercise (a timeline already made that choice);
+        ``remembered`` are words kept from earlier sessions, filling {name} placeholders."""
+        if not (math.isfinite(speed) and speed > 0):
+            raise ValueError(f"speed must be a positive number, not {speed!r}")
+        if isinstance(exercise_or_timeline, Timeline):
+            self.timeline = exercise_or_timeline
+        else:
+            self.timeline = build_timeline(exercise_or_timeline, holds=holds)
+        self.exercise = self.timeline.exercise
+        self.speed = speed
+        self._clock = clock
+        self._segments = self.timeline.segments
+        self._known = {**self.exercise.remembered_names, **remembered}
+        self._remembered: dict[str, str] = {}
+        self._answers: list[tuple[Segment, str]] = []
+        self._ratings: list[tuple[Segment, int, Moment]] = []
+        self._started_at: float | None = None
+        self._paused_seconds = 0.0
+        self._paused_at: float | None = None
+        self._final_active: float | None = None
+        self._ended_early = False
+        self._cursor = _Cursor(0, 0.0)
+        self._reached = 0
+        self._reported_phase: tuple[int, int, int] | None = None
+
+    # -- the active axis --
+
+    @property
+    def started_at(self) -> float | None:
+        """Clock time of :meth:`start`."""
+        return self._started_at
+
+    def active_elapsed(self) -> float:
+        """Exercise seconds played: since the start, pauses excluded, times the speed; it
+        stops at the finish."""
+        return self._clamp(self._raw_active(self._clock()))
+
+    def _raw_active(self, now: float) -> float:
+        if self._final_active is not None:
+            return self._final_active
+        if self._started_at is None:
+            return 0.0
+        if self._paused_at is not None:
+            now = self._paused_at
+        return (now - self._started_at - self._paused_seconds) * self.speed
+
+    def _resolve(self, active: float) -> _Cursor:
+        """Where the stored cursor has got to by ``active``, crossing ended timed segments."""
+        cursor = self._cursor
+        if self._final_active is not None:
+            return cursor
+        index, start = cursor.index, cursor.start
+        while index < len(self._segments):
+            duration = self._segments[index].duration
+            if duration is None or active < start + duration:
+                break
+            index, start = index + 1, start + duration
+        return _Cursor(index, start) if index != cursor.index else cursor
+
+    def _clamp(self, active: float) -> float:
+        cursor = self._resolve(active)
+        return cursor.start if cursor.index == len(self._segments) else active
+
+    # -- state --
+
+    @property
+    def is_started(self) -> bool:
+        return self._started_at is not None
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused_at is not None
+
+    @property
+    def is_finished(self) -> bool:
+        """Over, naturally (possibly not yet reported by :meth:`advance`) or ended early."""
+        if self._final_active is not None:
+            return True
+        return self._resolve(self._raw_active(self._clock())).index == len(self._segments)
+
+    @property
+    def ended_early(self) -> bool:
+        return self._ended_early
+
+    @property
+    def practised_seconds(self) -> float:
+        """Real seconds actually practised: pauses excluded, not scaled by the speed."""
+        return self.active_elapsed() / self.speed
+
+    @property
+    def steps_reached(self) -> int:
+        """How many segments were reached: 1 + the furthest segment index started."""
+        return self._reached
+
+    @property
+    def answers(self) -> list[tuple[Segment, str]]:
+        return list(self._answers)
+
+    @property
+    def ratings(self) -> list[tuple[Segment, int, Moment]]:
+        return list(self._ratings)
+
+    @property
+    def remembered(self) -> dict[str, str]:
+        """Names given a value by an answer in this session."""
+        return dict(self._remembered)
+
+    @property
+    def values(self) -> dict[str, str]:
+        """What fills {name}: defaults, then earlier sessions, then this session's answers."""
+        return {**self._known, **self._remembered}
+
+    def render(self, text: str) -> str:
+        """``text`` with its placeholders filled."""
+        return fill(text, self.values)
+
+    def next_boundary_in(self) -> float | None:
+        """Real seconds until the next timed boundary (segment end or breath phase change),
+        so a scheduler can wake exactly then; None while nothing is timed (not started,
+        paused, waiting for the person, or over)."""
+        if self._started_at is None or self._paused_at is not None:
+            return None
+        if self._final_active is not None:
+            return None
+        active = self._raw_active(self._clock())
+        cursor = self._resolve(active)
+        if cursor.index == len(self._segments):
+            return 0.0
+        segment = self._segments[cursor.index]
+        if segment.duration is None:
+            return None
+        # Each distance is measured the way its crossing is tested, so it is > 0 until then.
+        ahead = cursor.start + segment.duration - active
+        if segment.breath is not None:
+            into = active - cursor.start
+            ahead = min(ahead, segment.breath.phase_at(into).end - into)
+        return max(ahead / self.speed, MIN_WAKE_SECONDS)
+
+    def view(self) -> SessionView:
+        raw = self._raw_active(self._clock())
+        cursor = self._resolve(raw)
+        count = len(self._segments)
+        finished_naturally = cursor.index == count
+        active = cursor.start if finished_naturally else raw
+        segment = self._segments[min(cursor.index, count - 1)]
+        timeline = self.timeline
+        if finished_naturally:
+            segment_start = active - (segment.duration or 0.0)
+            remaining, progress = 0.0, 1.0
+        else:
+            segment_start = cursor.start
+            played = min(active - segment_start, segment.duration or 0.0)
+            remaining = timeline.timed_seconds - timeline.step_starts[segment.index] - played
+            progress = (timeline.weighted_starts[segment.index] + played) / (
+                timeline.estimated_seconds
+            )
+        segment_elapsed = active - segment_start
+        step = segment.step
+        return SessionView(
+            segment=segment,
+            text=self.render(segment.text),
+            intro=self._render_optional(segment.intro),
+            hint=self._render_optional(getattr(step, "hint", None)),
+            low=self._render_optional(getattr(step, "low", None)),
+            high=self._render_optional(getattr(step, "high", None)),
+            breath=None if segment.breath is None else breath_at(segment.breath, segment_elapsed),
+            elapsed=active,
+            segment_start=segment_start,
+            segment_elapsed=segment_elapsed,
+            segment_remaining=(
+                None if segment.duration is None else max(0.0, segment.duration - segment_elapsed)
+            ),
+            remaining_seconds=max(0.0, remaining),
+            progress=min(max(progress, 0.0), 1.0),
+            is_started=self._started_at is not None,
+            is_paused=self._paused_at is not None,
+            is_waiting=segment.duration is None and not finished_naturally and not self._over,
+            is_finished=finished_naturally or self._over,
+            ended_early=self._ended_early,
+            step_number=segment.index + 1,
+            step_count=count,
+        )
+
+    def _render_optional(self, text: str | None) -> str | None:
+        return None if text is None else self.render(text)
+
+    @property
+    def _over(self) -> bool:
+        return self._final_active is not None
+
+    @property
+    def _playing(self) -> bool:
+        """Started and not over: operations apply."""
+        return self._started_at is not None and self._final_active is None
+
+    # -- operations --
+
+    def start(self) -> list[Event]:
+        if self._started_at is not None:
+            return []
+        self._started_at = self._clock()
+        return [Started(), *self._enter(0, 0.0)]
+
+    def advance(self) -> list[Event]:
+        """Bring the session up to the clock: every segment crossed since the last call is
+        reported once, in order."""
+        return self._advance(self._raw_active(self._clock()))
+
+    def pause(self) -> list[Event]:
+        now = self._clock()
+        events = self._advance(self._raw_active(now))
+        if not self._playing or self._paused_at is not None:
+            return events
+        self._paused_at = now
+        return [*events, Paused()]
+
+    def resume(self) -> list[Event]:
+        if not self._playing or self._paused_at is None:
+            return []
+        self._paused_seconds += self._clock() - self._paused_at
+        self._paused_at = None
+        return [Resumed()]
+
+    def toggle_pause(self) -> list[Event]:
+        return self.resume() if self._paused_at is not None else self.pause()
+
+    def next(self) -> list[Event]:
+        """Skip to the start of the next segment (a prompt or rating is left unanswered)."""
+        active = self._raw_active(self._clock())
+        events = self._advance(active)
+        if not self._playing:
+            return events
+        return [*events, *self._enter(self._cursor.index + 1, active)]
+
+    def back(self) -> list[Event]:
+        """Restart the current segment if well into it, otherwise go to the previous one.
+        On a prompt or rating, always go to the previous segment."""
+        active = self._raw_active(self._clock())
+        events = self._advance(active)
+        if not self._playing:
+            return events
+        cursor = self._cursor
+        segment = self._segments[cursor.index]
+        into_real = (active - cursor.start) / self.speed
+        restart = segment.duration is not None and into_real > BACK_RESTARTS_AFTER_SECONDS
+        target = cursor.index if restart or cursor.index == 0 else cursor.index - 1
+        return [*events, *self._enter(target, active)]
+
+    def answer(self, text: str) -> list[Event]:
+        """Answer the prompt being shown and move on. A blank answer counts as a skip."""
+        active = self._raw_active(self._clock())
+        events = self._advance(active)
+        segment = self._current_waiting("prompt")
+        if segment is None:
+            return events
+        answer = text.strip()
+        if answer:
+            self._answers.append((segment, answer))
+            events.append(Answered(segment, answer))
+            if isinstance(segment.step, PromptStep) and segment.step.remember is not None:
+                self._remembered[segment.step.remember] = answer
+        return [*events, *self._enter(segment.index + 1, active)]
+
+    def rate(self, value: int) -> list[Event]:
+        """Give the rating being asked for (0..10) and move on."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"a rating is a whole number, not {value!r}")
+        if not MIN_RATING <= value <= MAX_RATING:
+            raise ValueError(f"a rating is {MIN_RATING}..{MAX_RATING}, not {value}")
+        active = self._raw_active(self._clock())
+        events = self._advance(active)
+        segment = self._current_waiting("rate")
+        if segment is None:
+            return events
+        moment: Moment = segment.moment or "during"
+        self._ratings.append((segment, value, moment))
+        events.append(Rated(segment, value, moment))
+        return [*events, *self._enter(segment.index + 1, active)]
+
+    def end(self, reason: str = "stopped") -> list[Event]:
+        """End before the natural finish (the person left). Reported once."""
+        now = self._clock()
+        events = self._advance(self._raw_active(now))
+        if not self._playing:
+            return events
+        self._final_active = self._raw_active(now)
+        self._paused_at = None
+        self._ended_early = True
+        return [*events, EndedEarly(reason)]
+
+    # -- moving the cursor --
+
+    def _current_waiting(self, kind: str) -> Segment | None:
+        if not self._playing:
+            return None
+        segment = self._segments[self._cursor.index]
+        return segment if segment.kind == kind else None
+
+    def _advance(self, active: float) -> list[Event]:
+        if not self._playing:
+            return []
+        old = self._cursor
+        cursor = self._resolve(active)
+        count = len(self._segments)
+        events: list[Event] = [
+            StepStarted(self._segments[index])
+            for index in range(old.index + 1, min(cursor.index, count - 1) + 1)
+        ]
+        if cursor is not old:
+            self._cursor = cursor
+            self._reached = max(self._reached, min(cursor.index, count - 1) + 1)
+            self._reported_phase = None
+        if cursor.index == count:
+            self._final_active = cursor.start
+            self._paused_at = None
+            events.append(Finished())
+            return events
+        events.extend(self._phase_events(active))
+        return events
+
+    def _enter(self, index: int, start: float) -> list[Event]:
+        """Start segment ``index`` at ``start`` on the active axis (or finish past the end)."""
+        self._cursor = _Cursor(index, start)
+        self._reported_phase = None
+        if index == len(self._segments):
+            self._final_active = start
+            self._paused_at = None
+            return [Finished()]
+        self._reached = max(self._reached, index + 1)
+        segment = self._segments[index]
+        return [StepStarted(segment), *self._phase_events(start)]
+
+    def _phase_events(self, active: float) -> list[Event]:
+        cursor = self._cursor
+        segment = self._segments[cursor.index]
+        if segment.breath is None:
+            return []
+        phase = segment.breath.phase_at(active - cursor.start)
+        key = (cursor.index, phase.cycle_index, phase.phase_index)
+        if key == self._reported_phase:
+            return []
+        self._reported_phase = key
+        return [PhaseChanged(segment, phase.phase, phase.cycle_index)]
