@@ -454,8 +454,9 @@ def _played_steps(steps: list[Any]) -> int:
 
 def _texts(step: AnyStep) -> Iterator[tuple[str, str]]:
     """(field name, text) for each text a person will read in ``step``."""
+    fields = type(step).model_fields  # getattr() on a missing field is slow in pydantic
     for field in ("say", "note", "intro", "prompt", "rate", "low", "high", "hint", "default"):
-        value = getattr(step, field, None)
+        value = getattr(step, field) if field in fields else None
         if isinstance(value, str):
             yield field, value
     if isinstance(step, ItemsStep):

@@ -1,0 +1,237 @@
+"""The exercise library: bundled exercises, then the person's own, then any extra folders.
+
+A later source replaces an earlier exercise with the same id (and says so in ``notices``).
+A file that cannot be used becomes a :class:`Problem`; it never hides the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from safeplace.exercise.loader import LoadError, Problem, content_hash, load_exercise_file
+from safeplace.exercise.model import Category, Exercise, State
+from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_with_positions, read_text_safely
+from safeplace.paths import Paths, bundled_exercises_dir
+
+Origin = Literal["bundled", "user", "extra"]
+GROUNDING_TAG = "ground-me"
+EXERCISE_SUFFIXES = (".yaml", ".yml")
+_CATEGORY_ORDER: tuple[Category, ...] = (
+    "breathing",
+    "grounding",
+    "visualization",
+    "compassion",
+    "journaling",
+    "check-in",
+    "body",
+)
+
+
+@dataclass(frozen=True)
+class LoadedExercise:
+    """A valid exercise and where it came from."""
+
+    exercise: Exercise
+    path: Path
+    origin: Origin
+    content_hash: str
+
+
+@dataclass
+class Library:
+    """Every usable exercise by id, plus what went wrong and what replaced what."""
+
+    exercises: dict[str, LoadedExercise] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    bundled_ids: frozenset[str] = frozenset()
+
+    def get(self, exercise_id: str) -> LoadedExercise | None:
+        return self.exercises.get(exercise_id)
+
+    def closest(self, exercise_id: str, n: int = 3) -> list[str]:
+        """Ids that look like ``exercise_id``, for "did you mean ...?"."""
+        return difflib.get_close_matches(exercise_id, list(self.exercises), n=n, cutoff=0.5)
+
+    def search(self, query: str) -> list[LoadedExercise]:
+        """Exercises matching every word of ``query`` (any case) in id, title, summary, tags
+        or category; matches in the id or title come first."""
+        words = query.casefold().split()
+        named: list[LoadedExercise] = []
+        described: list[LoadedExercise] = []
+        for loaded in self.exercises.values():
+            exercise = loaded.exercise
+            name = f"{exercise.id} {exercise.title}".casefold()
+            about = " ".join([exercise.summary, exercise.category, *exercise.tags]).casefold()
+            if all(word in name for word in words):
+                named.append(loaded)
+            elif all(word in name or word in about for word in words):
+                described.append(loaded)
+        return named + described
+
+    def by_category(self) -> dict[str, list[LoadedExercise]]:
+        """Exercises grouped by category, in the library's category order."""
+        groups: dict[str, list[LoadedExercise]] = {}
+        for category in _CATEGORY_ORDER:
+            members = [
+                loaded for loaded in self.exercises.values() if loaded.exercise.category == category
+            ]
+            if members:
+                groups[category] = members
+        return groups
+
+    def suiting(self, state: State) -> list[LoadedExercise]:
+        """Exercises that suit a state: wound-up, shut-down or steady."""
+        return [loaded for loaded in self.exercises.values() if state in loaded.exercise.suits]
+
+    def grounding(self) -> LoadedExercise | None:
+        """The routine offered by the ground-me key: the first exercise tagged ground-me,
+        a bundled one (or the person's replacement of it) before the person's own."""
+        tagged = [
+            loaded for loaded in self.exercises.values() if GROUNDING_TAG in loaded.exercise.tags
+        ]
+        for loaded in tagged:
+            if loaded.exercise.id in self.bundled_ids:
+                return loaded
+        return tagged[0] if tagged else None
+
+    @staticmethod
+    def validate_paths(paths: Sequence[Path]) -> list[Problem]:
+        return validate_paths(paths)
+
+
+def load_library(
+    paths: Paths, extra_dirs: Sequence[Path] = (), *, bundled_dir: Path | None = None
+) -> Library:
+    """Read bundled exercises, then ``paths.user_exercises`` (if it exists; it is never
+    created), then each of ``extra_dirs`` (folders or single files)."""
+    library = Library()
+    bundled = bundled_exercises_dir() if bundled_dir is None else bundled_dir
+    _add_source(library, "bundled", bundled, _exercise_files(bundled, library.problems))
+    library.bundled_ids = frozenset(library.exercises)
+    user_dir = paths.user_exercises
+    _add_source(library, "user", user_dir, _exercise_files(user_dir, library.problems))
+    for extra in extra_dirs:
+        if not os.path.lexists(extra):
+            library.problems.append(Problem(str(extra), 1, 1, "no such file or folder"))
+            continue
+        base = extra if extra.is_dir() else extra.parent
+        _add_source(library, "extra", base, _exercise_files(extra, library.problems))
+    return library
+
+
+def validate_paths(paths: Sequence[Path]) -> list[Problem]:
+    """Problems in the given files and folders (every *.yaml/*.yml inside, recursively).
+    Two files with the same id are a problem for the second."""
+    problems: list[Problem] = []
+    first_file_by_id: dict[str, Path] = {}
+    for given in paths:
+        if not os.path.lexists(given):
+            problems.append(Problem(str(given), 1, 1, "no such file or folder"))
+            continue
+        for path in _exercise_files(given, problems):
+            try:
+                exercise = load_exercise_file(path)
+            except LoadError as error:
+                problems.extend(error.problems)
+                continue
+            earlier = first_file_by_id.setdefault(exercise.id, path)
+            if earlier != path:
+                problems.append(_duplicate_id(path, exercise.id, str(earlier)))
+    return problems
+
+
+def _add_source(library: Library, origin: Origin, base: Path, files: Iterator[Path]) -> None:
+    seen_here: dict[str, Path] = {}
+    for path in files:
+        try:
+            exercise = load_exercise_file(path)
+        except LoadError as error:
+            library.problems.extend(error.problems)
+            continue
+        if exercise.id in seen_here:
+            shown = _shown_path(seen_here[exercise.id], origin, base)
+            library.problems.append(_duplicate_id(path, exercise.id, shown))
+            continue
+        seen_here[exercise.id] = path
+        earlier = library.exercises.get(exercise.id)
+        if earlier is not None:
+            library.notices.append(_replacement_notice(path, origin, base, earlier))
+        library.exercises[exercise.id] = LoadedExercise(
+            exercise, path, origin, content_hash(exercise)
+        )
+
+
+def _replacement_notice(path: Path, origin: Origin, base: Path, earlier: LoadedExercise) -> str:
+    replaced = {"bundled": "the bundled", "user": "your", "extra": "the extra"}[earlier.origin]
+    who = "your " if origin == "user" else ""
+    return f"{who}{_shown_path(path, origin, base)} replaces {replaced} '{earlier.exercise.id}'"
+
+
+def _shown_path(path: Path, origin: Origin, base: Path) -> str:
+    if origin == "user":
+        try:
+            return str(Path("exercises") / path.relative_to(base))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _duplicate_id(path: Path, exercise_id: str, earlier: str) -> Problem:
+    line, col = _id_position(path)
+    return Problem(
+        str(path),
+        line,
+        col,
+        f"id: '{exercise_id}' is already used by {earlier}; give each exercise its own id",
+    )
+
+
+def _id_position(path: Path) -> tuple[int, int]:
+    try:
+        _, positions = load_yaml_with_positions(read_text_safely(path), str(path))
+    except YamlProblem:
+        return 1, 1
+    return positions.get(("id",), (1, 1))
+
+
+def _exercise_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
+    """Every *.yaml / *.yml under ``root`` (or ``root`` itself), sorted, without following
+    symlinked folders or entering hidden ones. Pipes and devices are listed too: the safe
+    reader turns them into a quick "not a regular file" instead of a hang. A folder that
+    cannot be listed is a problem; a missing ``root`` is not (callers decide)."""
+    try:
+        info = root.stat()
+    except OSError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        yield root
+        return
+    found: list[Path] = []
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            message = f"this folder cannot be read ({error.strerror}); its exercises are skipped"
+            problems.append(Problem(str(folder), 1, 1, message))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_folder:
+                folders.append(Path(entry.path))
+            elif entry.name.endswith(EXERCISE_SUFFIXES):
+                found.append(Path(entry.path))
+    yield from sorted(found, key=lambda path: path.relative_to(root).parts)
