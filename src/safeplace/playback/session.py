@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from safeplace.exercise.model import Exercise, Moment, PromptStep
+from safeplace.exercise.model import Exercise, Moment, PromptStep, RateStep
 from safeplace.exercise.text import fill
 from safeplace.playback.breath import BreathPhase, BreathState, breath_at
 from safeplace.playback.clock import Clock
@@ -325,13 +325,15 @@ class Session:
             )
         segment_elapsed = active - segment_start
         step = segment.step
+        hint = step.hint if isinstance(step, PromptStep) else None
+        low, high = (step.low, step.high) if isinstance(step, RateStep) else (None, None)
         return SessionView(
             segment=segment,
             text=self.render(segment.text),
             intro=self._render_optional(segment.intro),
-            hint=self._render_optional(getattr(step, "hint", None)),
-            low=self._render_optional(getattr(step, "low", None)),
-            high=self._render_optional(getattr(step, "high", None)),
+            hint=self._render_optional(hint),
+            low=self._render_optional(low),
+            high=self._render_optional(high),
             breath=None if segment.breath is None else breath_at(segment.breath, segment_elapsed),
             elapsed=active,
             segment_start=segment_start,
