@@ -463,6 +463,13 @@ def test_skipping_a_waiting_segment_records_nothing() -> None:
     assert session.answers == [] and session.ratings == [] and session.remembered == {}
 
 
+def test_answers_lose_control_characters() -> None:
+    session, _ = started(exercise({"prompt": "Say?", "remember": "word", "default": "x"}))
+    session.answer("\x1b]0;owned\x07calm\x1b[2J\n")
+    assert session.remembered == {"word": "]0;ownedcalm[2J"}
+    assert "\x1b" not in session.answers[0][1]
+
+
 def test_answer_and_rate_only_apply_to_their_own_kind() -> None:
     session, _ = started(CHECK_IN)
     assert session.answer("not a prompt") == []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from safeplace.exercise.model import Exercise, Moment, PromptStep, RateStep
-from safeplace.exercise.text import fill
+from safeplace.exercise.text import fill, printable
 from safeplace.playback.breath import BreathPhase, BreathState, breath_at
 from safeplace.playback.clock import Clock
 from safeplace.playback.timeline import Segment, Timeline, build_timeline
@@ -418,13 +418,14 @@ class Session:
         return [*events, *self._enter(target, active)]
 
     def answer(self, text: str) -> list[Event]:
-        """Answer the prompt being shown and move on. A blank answer counts as a skip."""
+        """Answer the prompt being shown and move on. A blank answer counts as a skip.
+        Control characters are dropped (text from people is data, never terminal codes)."""
         active = self._raw_active(self._clock())
         events = self._advance(active)
         segment = self._current_waiting("prompt")
         if segment is None:
             return events
-        answer = text.strip()
+        answer = printable(text).strip()
         if answer:
             self._answers.append((segment, answer))
             events.append(Answered(segment, answer))
