@@ -143,6 +143,27 @@ def test_rating_moments_follow_position_unless_given() -> None:
     assert timeline.segments[1].moment is None
 
 
+def test_first_and_last_ratings_are_before_and_after_even_between_narration() -> None:
+    timeline = build_timeline(
+        exercise(
+            {"say": "Welcome.", "seconds": 5},
+            {"rate": "Now?"},
+            {"say": "Middle.", "seconds": 5},
+            {"rate": "And now?"},
+            {"say": "Goodbye.", "seconds": 5},
+        )
+    )
+    moments = [s.moment for s in timeline.segments if s.kind == "rate"]
+    assert moments == ["before", "after"]
+
+
+def test_a_lone_rating_goes_by_its_position() -> None:
+    early = build_timeline(exercise({"rate": "Now?"}, {"say": "a", "seconds": 5}, {"say": "b"}))
+    late = build_timeline(exercise({"say": "a", "seconds": 5}, {"say": "b"}, {"rate": "Now?"}))
+    assert [s.moment for s in early.segments if s.kind == "rate"] == ["before"]
+    assert [s.moment for s in late.segments if s.kind == "rate"] == ["after"]
+
+
 def test_holds_off_removes_holds_from_breathing_segments() -> None:
     ex = exercise({"breathe": "4-7-8"})
     with_holds, without = build_timeline(ex), build_timeline(ex, holds=False)

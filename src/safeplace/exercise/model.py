@@ -148,7 +148,7 @@ class Breathing(_Strict):
     cycles: Annotated[int, Field(ge=1, le=MAX_CYCLES)] | None = None
     """How many breaths. Give cycles or seconds, not both; neither uses the pattern's default."""
     seconds: Seconds | None = None
-    """How long to breathe, in seconds; rounded to whole breaths (at least one)."""
+    """How long to breathe, in seconds: as many whole breaths as fit (at least one)."""
     lengthen: Lengthen | None = None
     """Optional gradual lengthening of the out-breath."""
 
@@ -294,8 +294,9 @@ class RateStep(_Strict):
     high: Line = "very upset"
     """What 10 means."""
     moment: Moment | None = None
-    """before / after / during. Unset: a rating that comes first is 'before', one that comes
-    last is 'after', any other is 'during'. Before and after feed 'what helps' in history."""
+    """before / after / during. Unset: the exercise's first rating is 'before', its last is
+    'after', any other is 'during' (a lone rating goes by whether it sits in the first or the
+    second half). Before and after feed 'what helps' in history."""
 
 
 class RepeatStep(_Strict):

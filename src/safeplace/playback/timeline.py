@@ -86,9 +86,9 @@ class Timeline:
 def build_timeline(exercise: Exercise, *, holds: bool = True) -> Timeline:
     """Flatten ``exercise``; with ``holds=False`` breath holds are left out."""
     drafts = _flatten(exercise.steps, ("steps",), holds=holds)
-    last = len(drafts) - 1
+    rated = [index for index, draft in enumerate(drafts) if draft.kind == "rate"]
     segments = tuple(
-        replace(draft, index=index, moment=_moment(draft.step, index, last))
+        replace(draft, index=index, moment=_moment(draft.step, index, rated, len(drafts)))
         for index, draft in enumerate(drafts)
     )
     timed = list(accumulate((s.duration or 0.0 for s in segments), initial=0.0))
@@ -145,11 +145,14 @@ def _drafts_for(step: PlayedStep, path: Location, *, holds: bool) -> list[Segmen
     return [draft("rate", None, step.rate)]
 
 
-def _moment(step: PlayedStep, index: int, last: int) -> Moment | None:
+def _moment(step: PlayedStep, index: int, rated: list[int], count: int) -> Moment | None:
+    """The first rating is 'before', the last 'after'; a lone one goes by its position."""
     if not isinstance(step, RateStep):
         return None
     if step.moment is not None:
         return step.moment
-    if index == 0:
+    if len(rated) == 1:
+        return "before" if index < count / 2 else "after"
+    if index == rated[0]:
         return "before"
-    return "after" if index == last else "during"
+    return "after" if index == rated[-1] else "during"

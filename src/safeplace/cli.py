@@ -1,0 +1,250 @@
+"""Command line: headless commands for authors and scripts, or the app.
+
+Headless commands never import Textual, so they stay fast and work without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from safeplace import __version__
+from safeplace.exercise.text import printable
+from safeplace.paths import Paths, resolve_paths
+from safeplace.settings import Settings, load_settings
+
+SCOPE_NOTE = (
+    "safeplace is a companion for self-care, not therapy, diagnosis or an emergency service. "
+    "If you are in danger, call your local emergency number."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeplace",
+        description="Calm guided exercises in your terminal, with a private local history.",
+        epilog=SCOPE_NOTE,
+    )
+    parser.add_argument("--version", action="version", version=f"safeplace {__version__}")
+    library_options = argparse.ArgumentParser(add_help=False)
+    library_options.add_argument(
+        "--exercises",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=[],
+        help="also load exercises from this folder or file (repeatable)",
+    )
+    app_options = argparse.ArgumentParser(add_help=False, parents=[library_options])
+    app_options.add_argument("--speed", type=_speed, default=1.0, help="play faster (2 = twice)")
+    app_options.add_argument("--bell", action="store_true", help="ring the bell on breath phases")
+    app_options.add_argument("--no-color", action="store_true", help="draw without colour")
+    app_options.add_argument(
+        "--motion", choices=("full", "basic", "none"), help="pacer motion (none = text cues only)"
+    )
+    app_options.add_argument("--theme", help="a Textual theme name, e.g. textual-light")
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    start = sub.add_parser("start", parents=[app_options], help="open the library (the default)")
+    start.set_defaults(handler=_start_app, exercise_id=None)
+    play = sub.add_parser("play", parents=[app_options], help="play one exercise")
+    play.add_argument("exercise_id", metavar="ID")
+    play.set_defaults(handler=_start_app)
+
+    listing = sub.add_parser("list", parents=[library_options], help="list the exercises")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=_list)
+    show = sub.add_parser("show", parents=[library_options], help="show one exercise")
+    show.add_argument("exercise_id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=_show)
+    validate = sub.add_parser("validate", help="check exercise files or folders")
+    validate.add_argument("targets", metavar="PATH", nargs="+", type=Path)
+    validate.set_defaults(handler=_validate)
+    schema = sub.add_parser("schema", help="print the JSON Schema of the exercise format")
+    schema.set_defaults(handler=_schema)
+    locate = sub.add_parser("locate", help="show where settings, history and exercises live")
+    locate.set_defaults(handler=_locate)
+
+    from safeplace import cli_history
+
+    cli_history.register(sub)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["start", *argv]
+    args = parser.parse_args(argv)
+    paths = resolve_paths()
+    settings, problem = load_settings(paths.config_file)
+    if problem:
+        _say_error(problem)
+    try:
+        result: int = args.handler(args, paths, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `safeplace list | head` closed the pipe: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return result
+
+
+# --- headless commands -------------------------------------------------------------------
+
+
+def _load_library(args: argparse.Namespace, paths: Paths) -> Any:
+    from safeplace.exercise.library import load_library
+
+    library = load_library(paths, extra_dirs=args.exercises)
+    for notice in library.notices:
+        _say_error(notice)
+    for problem in library.problems:
+        _say_error(str(problem))
+    return library
+
+
+def _list(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    library = _load_library(args, paths)
+    rows = [
+        {
+            "id": loaded.exercise.id,
+            "title": loaded.exercise.title,
+            "category": loaded.exercise.category,
+            "minutes": loaded.exercise.minutes,
+            "summary": loaded.exercise.summary,
+            "suits": list(loaded.exercise.suits),
+            "origin": loaded.origin,
+        }
+        for loaded in library.exercises.values()
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No exercises found. `safeplace locate` shows where your own exercises go.")
+        return 0
+    id_width = max(len(row["id"]) for row in rows)
+    category_width = max(len(row["category"]) for row in rows)
+    for row in rows:
+        print(
+            f"{row['id']:<{id_width}}  {row['category']:<{category_width}}  "
+            f"{row['minutes']:>2} min  {printable(row['title'])}"
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    library = _load_library(args, paths)
+    loaded = library.get(args.exercise_id)
+    if loaded is None:
+        closest = library.closest(args.exercise_id)
+        hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
+        _say_error(f"No exercise with the id '{printable(args.exercise_id)}'.{hint}")
+        _say_error("`safeplace list` shows every exercise.")
+        return 1
+    exercise = loaded.exercise
+    if args.json:
+        data = exercise.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data["estimated_seconds"] = exercise.estimated_seconds()
+        data["minutes"] = exercise.minutes
+        data["source_file"] = str(loaded.path)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    from safeplace.exercise.describe import describe_exercise
+
+    print(printable(describe_exercise(exercise, source=str(loaded.path))))
+    return 0
+
+
+def _validate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from safeplace.exercise.library import validate_paths
+
+    problems = validate_paths(args.targets)
+    for problem in problems:
+        print(printable(str(problem)))
+    if problems:
+        files = len({problem.path for problem in problems})
+        print(f"{len(problems)} problem(s) in {files} file(s).", file=sys.stderr)
+        return 1
+    print("All valid.", file=sys.stderr)
+    return 0
+
+
+def _schema(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from safeplace.exercise.schema import exercise_json_schema
+
+    print(json.dumps(exercise_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _locate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from safeplace.paths import bundled_exercises_dir
+
+    rows = {**{name: str(path) for name, path in paths.as_dict().items()}}
+    rows["bundled"] = str(bundled_exercises_dir())
+    width = max(len(name) for name in rows)
+    for name, path in rows.items():
+        print(f"{name:<{width}}  {path}")
+    return 0
+
+
+# --- the app -----------------------------------------------------------------------------
+
+
+def _start_app(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    problem = terminal_problem()
+    if problem:
+        _say_error(problem)
+        return 2
+    if args.no_color:
+        os.environ["NO_COLOR"] = "1"
+    from safeplace.ui.launch import launch
+
+    return launch(
+        paths=paths,
+        settings=settings,
+        extra_dirs=args.exercises,
+        exercise_id=args.exercise_id,
+        speed=args.speed,
+        bell=args.bell or settings.bell,
+        motion=args.motion,
+        theme=args.theme,
+    )
+
+
+def terminal_problem() -> str | None:
+    """One sentence when there is no terminal to draw in, instead of drawing blind."""
+    stderr = sys.__stderr__
+    if not sys.stdin.isatty() or stderr is None or not stderr.isatty():
+        return (
+            "safeplace needs an interactive terminal to draw in. For scripts, try "
+            "`safeplace list`, `safeplace status` or `safeplace history --json`."
+        )
+    encoding = (getattr(stderr, "encoding", None) or "").lower().replace("-", "")
+    if encoding not in ("utf8", "utf8sig"):
+        return (
+            f"This terminal's output encoding is {encoding or 'unknown'}, and safeplace draws "
+            "with UTF-8. Set a UTF-8 locale (for example LANG=C.UTF-8) and try again."
+        )
+    return None
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("speed must be a number, e.g. 2") from None
+    if not 0.1 <= value <= 100:
+        raise argparse.ArgumentTypeError("speed must be between 0.1 and 100")
+    return value
+
+
+def _say_error(message: str) -> None:
+    print(printable(message), file=sys.stderr)

@@ -1,0 +1,256 @@
+"""The Textual app and the one factory that builds it (the CLI and every UI test use it)."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from safeplace.playback.clock import Clock
+from safeplace.playback.session import Session
+from safeplace.settings import Settings
+from safeplace.ui.practice import Origin, Practice
+from safeplace.ui.practice_log import new_writer, open_practice_log
+
+if TYPE_CHECKING:
+    from safeplace.exercise.library import Library, LoadedExercise
+    from safeplace.history.store import HistoryStore
+    from safeplace.paths import Paths
+
+MOTIONS = ("full", "basic", "none")
+
+
+class SafeplaceApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "safeplace"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "quit", show=False, priority=True, id="app.quit"),
+        Binding("ctrl+c", "quit", "quit", show=False, id="app.interrupt"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        clock: Clock,
+        store: HistoryStore | None,
+        library: Library,
+        paths: Paths | None = None,
+        exercise_id: str | None = None,
+        speed: float = 1.0,
+        bell: bool = False,
+        motion: str | None = None,
+        theme: str | None = None,
+        notices: Sequence[str] = (),
+        now: Callable[[], datetime] | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.store = store
+        self.library = library
+        self.paths = paths
+        self.exercise_id = exercise_id
+        self.speed = speed
+        self.bell_on_phases = bell
+        self.requested_motion = motion or settings.motion
+        self.requested_theme = theme or settings.theme
+        self.notices = list(notices)
+        self.now = now or (lambda: datetime.now().astimezone())
+        self.cursor_blink = cursor_blink
+        self.practice: Practice | None = None
+        self.history_writer = new_writer()
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        if self.requested_motion in MOTIONS:
+            self.animation_level = self.requested_motion  # type: ignore[assignment]
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self._install_signal_handlers()
+        for notice in self.notices:
+            self.notify(notice, timeout=8)
+        if self.exercise_id is None:
+            from safeplace.ui.screens.library import LibraryScreen
+
+            self.push_screen(LibraryScreen())
+            return
+        loaded = self.library.get(self.exercise_id)
+        if loaded is None:
+            self.exit(1, message=f"No exercise with the id '{self.exercise_id}'.")
+            return
+        self.start_exercise(loaded, origin="shell")
+
+    def _apply_theme(self) -> None:
+        name = self.requested_theme
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            self.notify(f"There is no theme called '{name}'; using the default.", timeout=8)
+
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM/SIGHUP end the session cleanly (recorded) and restore the terminal."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._stop_for_signal, sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (tests) or not supported here
+
+    def _stop_for_signal(self, sig: int) -> None:
+        self.end_running_practice()
+        self.exit(128 + sig)
+
+    @property
+    def motion(self) -> str:
+        level = str(self.animation_level)
+        return level if level in MOTIONS else "full"
+
+    # -- practice ------------------------------------------------------------------------
+
+    def start_exercise(self, loaded: LoadedExercise, *, origin: Origin = "library") -> None:
+        from safeplace.ui.screens.player import PlayerScreen
+
+        session = Session(
+            loaded.exercise,
+            self.clock,
+            speed=self.speed,
+            holds=self.settings.breath_holds,
+            remembered=self._remembered(),
+        )
+        log = open_practice_log(
+            self.store, self.settings, self.paths, loaded, self.history_writer, self.now
+        )
+        self.practice = Practice(
+            loaded=loaded,
+            session=session,
+            log=log,
+            motion=self.motion,
+            bell=self.bell_on_phases,
+            origin=origin,
+        )
+        if isinstance(self.screen, _replaceable_screens()):
+            self.switch_screen(PlayerScreen(self.practice))
+        else:
+            self.push_screen(PlayerScreen(self.practice))
+
+    def _remembered(self) -> dict[str, str]:
+        if self.store is None:
+            return {}
+        try:
+            return self.store.remembered()
+        except Exception:  # history trouble must never stop practice
+            return {}
+
+    def end_running_practice(self) -> None:
+        practice = self.practice
+        if practice is not None and not practice.session.view().is_finished:
+            practice.record(practice.session.end())
+        if practice is not None:
+            practice.log.close()
+
+    def show_closing(self, practice: Practice) -> None:
+        from safeplace.ui.screens.closing import ClosingScreen
+
+        practice.log.close()
+        self.switch_screen(ClosingScreen(practice))
+
+    def leave_closing(self) -> None:
+        practice = self.practice
+        self.practice = None
+        if practice is None or practice.origin == "shell":
+            self.exit(0)
+        else:
+            self.pop_screen()
+
+    def ground_me(self, practice: Practice | None) -> None:
+        grounding = self.library.grounding()
+        if grounding is None:
+            self.notify("No grounding routine is available (none is tagged ground-me).")
+            return
+        running = self.practice
+        if running is not None and not running.session.view().is_finished:
+            if running.loaded.exercise.id == grounding.exercise.id:
+                return
+            running.record(running.session.end())
+            running.log.close()
+        origin: Origin = practice.origin if practice is not None else "library"
+        self.start_exercise(grounding, origin=origin)
+
+    # -- app-wide actions ----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from safeplace.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.settings.crisis_region))
+
+    def action_history(self) -> None:
+        from safeplace.ui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    async def action_quit(self) -> None:
+        self.end_running_practice()
+        self.exit(0)
+
+    def flush_history(self) -> None:
+        """Wait until every queued history write is done (at exit, and in tests)."""
+        self.history_writer.shutdown(wait=True)
+        self.history_writer = new_writer()
+
+    def on_unmount(self) -> None:
+        self.end_running_practice()
+        self.history_writer.shutdown(wait=True)
+
+
+def _replaceable_screens() -> tuple[type, ...]:
+    """Screens a new player replaces rather than stacks on (closing, or a running player)."""
+    from safeplace.ui.screens.closing import ClosingScreen
+    from safeplace.ui.screens.player import PlayerScreen
+
+    return (ClosingScreen, PlayerScreen)
+
+
+def make_app(
+    settings: Settings,
+    clock: Clock,
+    store: HistoryStore | None,
+    library: Library,
+    *,
+    paths: Paths | None = None,
+    exercise_id: str | None = None,
+    speed: float = 1.0,
+    bell: bool = False,
+    motion: str | None = None,
+    theme: str | None = None,
+    notices: Sequence[str] = (),
+    now: Callable[[], datetime] | None = None,
+    cursor_blink: bool = True,
+) -> SafeplaceApp:
+    """Build the app from its parts; tests pass a fake clock and a temporary store."""
+    return SafeplaceApp(
+        settings=settings,
+        clock=clock,
+        store=store,
+        library=library,
+        paths=paths,
+        exercise_id=exercise_id,
+        speed=speed,
+        bell=bell,
+        motion=motion,
+        theme=theme,
+        notices=notices,
+        now=now,
+        cursor_blink=cursor_blink,
+    )

@@ -1,0 +1,88 @@
+"""One practice in the UI: the exercise, its session, how it is shown and where it is logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from safeplace.playback.session import EndedEarly
+
+if TYPE_CHECKING:
+    from safeplace.exercise.library import LoadedExercise
+    from safeplace.playback.session import Session
+    from safeplace.ui.practice_log import PracticeLog
+
+Origin = Literal["library", "shell"]
+
+GENTLE_LINES = (
+    "Thank you for taking this time for yourself.",
+    "Whatever you felt just now was allowed to be there.",
+    "You showed up for yourself. That matters.",
+    "Be easy with yourself for the rest of the day.",
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    headline: str
+    detail: str
+    invite_rating: bool
+    change_line: str
+    gentle_line: str
+
+
+@dataclass
+class Practice:
+    loaded: LoadedExercise
+    session: Session
+    log: PracticeLog
+    motion: str = "full"
+    bell: bool = False
+    origin: Origin = "library"
+    after_rating: int | None = field(default=None)
+
+    def record(self, events: list[Any]) -> None:
+        if events:
+            self.log.record(self.session, events)
+
+    def rate_after(self, value: int) -> None:
+        self.after_rating = value
+        self.log.rate_after(value)
+
+    def ratings(self) -> tuple[int | None, int | None]:
+        before = after = None
+        for _, value, moment in self.session.ratings:
+            if moment == "before" and before is None:
+                before = value
+            elif moment == "after":
+                after = value
+        return before, self.after_rating if self.after_rating is not None else after
+
+    def summary(self) -> Summary:
+        exercise = self.loaded.exercise
+        minutes = self.session.practised_seconds / 60
+        amount = "less than a minute" if minutes < 1 else f"{round(minutes)} min"
+        if self.session.view().ended_early:
+            headline = f"You stopped {exercise.title} after {amount}."
+            detail = "Stopping is fine. What you did still counts."
+        else:
+            headline = f"You did {exercise.title}: {amount}."
+            detail = "You reached the end."
+        before, after = self.ratings()
+        invite = before is not None and after is None and self.after_rating is None
+        gentle = GENTLE_LINES[len(exercise.id) % len(GENTLE_LINES)]
+        return Summary(headline, detail, invite, _change_line(before, after), gentle)
+
+
+def _change_line(before: int | None, after: int | None) -> str:
+    if before is None or after is None:
+        return ""
+    change = after - before
+    line = f"Before {before}, now {after} ({change:+d})." if change else f"Before and now: {after}."
+    if change > 0:
+        line += " Sometimes it goes this way. Press g for a short eyes-open grounding if you like."
+    return line
+
+
+def ended_early(events: list[Any]) -> bool:
+    return any(isinstance(event, EndedEarly) for event in events)

@@ -1,0 +1,121 @@
+"""Forwarding a session's events to the history, off the UI thread.
+
+The UI is the glue between playback and history (DESIGN: the layers). Writes go through one
+worker thread, in order, so a slow disk or a locked database never stalls a breath.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from safeplace.history.recorder import SessionRecorder
+from safeplace.history.store import HistoryStore
+from safeplace.playback.session import (
+    Answered,
+    EndedEarly,
+    Finished,
+    Rated,
+    Session,
+    Started,
+    StepStarted,
+)
+
+if TYPE_CHECKING:
+    from safeplace.exercise.library import LoadedExercise
+    from safeplace.paths import Paths
+    from safeplace.settings import Settings
+
+
+class PracticeLog:
+    """Turns session events into recorder calls, run in order on a writer thread."""
+
+    def __init__(
+        self,
+        recorder: SessionRecorder | None,
+        loaded: LoadedExercise,
+        writer: Executor | None,
+    ) -> None:
+        self._recorder = recorder
+        self._loaded = loaded
+        self._writer = writer
+
+    @property
+    def problem(self) -> str | None:
+        return None if self._recorder is None else self._recorder.problem
+
+    def record(self, session: Session, events: list[Any]) -> None:
+        recorder = self._recorder
+        if recorder is None:
+            return
+        # Arguments are read now, on the UI thread; only the writing happens later.
+        practised, reached = session.practised_seconds, session.steps_reached
+        for event in events:
+            if isinstance(event, Started):
+                exercise = self._loaded.exercise
+                self._submit(
+                    recorder.start,
+                    exercise.id,
+                    exercise.title,
+                    self._loaded.content_hash,
+                    session.timeline.timed_seconds / session.speed,
+                )
+            elif isinstance(event, StepStarted):
+                self._submit(recorder.step_reached, reached, practised)
+            elif isinstance(event, Answered):
+                step = event.segment.step
+                remember = getattr(step, "remember", None)
+                question = session.render(event.segment.text)
+                self._submit(recorder.answer, question, event.text, remember)
+            elif isinstance(event, Rated) and event.moment in ("before", "after"):
+                self._submit(recorder.rating, event.moment, event.value)
+            elif isinstance(event, Finished):
+                self._submit(recorder.finish, practised, reached)
+            elif isinstance(event, EndedEarly):
+                self._submit(recorder.end_early, practised, reached)
+
+    def rate_after(self, value: int) -> None:
+        if self._recorder is not None:
+            self._submit(self._recorder.rating, "after", value)
+
+    def close(self) -> None:
+        """Nothing to release per practice: the writer belongs to the app."""
+
+    def _submit(self, call: Callable[..., object], *args: object) -> None:
+        if self._writer is None:
+            call(*args)
+        else:
+            self._writer.submit(call, *args)
+
+
+def new_writer() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="safeplace-history")
+
+
+def open_practice_log(
+    store: HistoryStore | None,
+    settings: Settings,
+    paths: Paths | None,
+    loaded: LoadedExercise,
+    writer: Executor | None,
+    now: Callable[[], datetime],
+) -> PracticeLog:
+    if store is None:
+        return PracticeLog(None, loaded, writer)
+    pending = paths.pending_file if paths is not None else None
+    recorder = SessionRecorder(store, settings, pending, clock=lambda: now().astimezone())
+    return PracticeLog(recorder, loaded, writer)
+
+
+def open_history(paths: Paths) -> tuple[HistoryStore | None, str | None]:
+    """Open the history; practice goes on without it when it cannot be opened."""
+    try:
+        store = HistoryStore.open(paths.history_db)
+    except Exception as error:  # any failure here must not stop practice
+        return None, (
+            f"Your history could not be opened ({error.__class__.__name__}), so this time "
+            "nothing will be recorded. Your practice can go on."
+        )
+    return store, store.notice

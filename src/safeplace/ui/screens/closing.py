@@ -1,0 +1,71 @@
+"""After an exercise: what was done, an invitation to rate again, and a gentle line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from safeplace.ui.widgets.rating import RatingScale
+
+if TYPE_CHECKING:
+    from safeplace.ui.app import SafeplaceApp
+    from safeplace.ui.practice import Practice
+
+
+class ClosingScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "leave", "done", id="closing.done"),
+        Binding("q", "app.quit", "quit", id="closing.quit"),
+        Binding("g", "ground", "ground me", id="closing.ground"),
+        Binding("h", "app.history", "history", id="closing.history"),
+        Binding("question_mark,f1", "app.help", "help", show=False, id="closing.help"),
+    ]
+
+    def __init__(self, practice: Practice) -> None:
+        super().__init__()
+        self.practice = practice
+
+    @property
+    def safeplace(self) -> SafeplaceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        summary = self.practice.summary()
+        with Vertical(id="closing"):
+            yield Static(Content(summary.headline), id="closing-headline")
+            yield Static(Content(summary.detail), id="closing-detail")
+            if summary.invite_rating:
+                with Center():
+                    yield Static("How do you feel now, if you'd like to say?", id="rate-again")
+                yield RatingScale(id="closing-rating")
+            yield Static(Content(summary.change_line), id="closing-change")
+            yield Static(Content(summary.gentle_line), id="closing-gentle")
+            if self.practice.log.problem:
+                yield Static(Content(self.practice.log.problem), id="closing-problem")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        ratings = self.query(RatingScale)
+        if ratings:
+            ratings.first().focus()
+
+    def on_rating_scale_chosen(self, message: RatingScale.Chosen) -> None:
+        message.stop()
+        self.practice.rate_after(message.value)
+        summary = self.practice.summary()
+        self.query_one("#closing-change", Static).update(Content(summary.change_line))
+        for widget in self.query("#closing-rating, #rate-again"):
+            widget.display = False
+        self.set_focus(None)
+
+    def action_leave(self) -> None:
+        self.safeplace.leave_closing()
+
+    def action_ground(self) -> None:
+        self.safeplace.ground_me(self.practice)

@@ -1,0 +1,268 @@
+"""The player: one exercise, at exactly the pace it defines.
+
+The screen keeps no time. A repaint timer asks the session (which reads the clock) where it
+is, and forwards the session's events to the practice log. Timers only repaint.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TextArea
+
+from safeplace.playback.session import (
+    EndedEarly,
+    Finished,
+    PhaseChanged,
+    Session,
+    SessionView,
+    StepStarted,
+)
+from safeplace.ui.widgets.pacer import Pacer, phase_name
+from safeplace.ui.widgets.progress import ProgressLine
+from safeplace.ui.widgets.rating import RatingScale
+
+if TYPE_CHECKING:
+    from safeplace.ui.app import SafeplaceApp
+    from safeplace.ui.practice import Practice
+
+# Repaints per second for each motion level; the session's clock decides everything else.
+REPAINT_HZ = {"full": 10.0, "basic": 2.0, "none": 1.0}
+TOO_SMALL = (30, 8)
+
+
+class PlayerScreen(Screen[None]):
+    """Plays a session; bindings carry ids so they can be remapped."""
+
+    AUTO_FOCUS = ""  # focus follows the step: the answer box or the rating, else nothing
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "pause", id="player.pause"),
+        Binding("right", "next", "next", id="player.next"),
+        Binding("left", "back", "back", id="player.back"),
+        Binding("escape", "end", "end", id="player.end"),
+        Binding("ctrl+c", "end", "end", show=False, priority=True, id="player.interrupt"),
+        Binding("g", "ground", "ground me", id="player.ground"),
+        Binding("s", "skip_question", "skip", id="player.skip"),
+        Binding("ctrl+s", "submit_answer", "continue", priority=True, id="player.submit"),
+        Binding("question_mark,f1", "app.help", "help", id="player.help"),
+    ]
+
+    def __init__(self, practice: Practice) -> None:
+        super().__init__(classes="-motion-" + practice.motion)
+        self.practice = practice
+        self.session: Session = practice.session
+        self._repaint: Timer | None = None
+        self._boundary: Timer | None = None
+        self._shown_segment: int | None = None
+        self._paused_shown = False
+
+    @property
+    def safeplace(self) -> SafeplaceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        exercise = self.practice.loaded.exercise
+        with Vertical(id="player"):
+            yield Static(Content(exercise.title), id="exercise-title")
+            yield Static("", id="time-left")
+            with Center(id="stage"):
+                yield Static("", id="step-intro")
+                yield Static("", id="step-text")
+                yield Static("", id="step-count")
+                yield Pacer(id="pacer")
+                yield TextArea(
+                    "", id="answer", soft_wrap=True, tab_behavior="focus", placeholder=""
+                )
+                yield RatingScale(id="rating")
+            yield ProgressLine(id="progress")
+        yield Static(
+            "Paused\n\nTake all the time you need.\nPress space to go on, or escape to stop.",
+            id="pause-overlay",
+        )
+        yield Static("Please make the window a little larger.", id="too-small")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Pacer).motion = self.practice.motion
+        self.query_one("#answer", TextArea).cursor_blink = self.safeplace.cursor_blink
+        self._handle(self.session.start())
+        self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self._tick)
+        self._schedule_boundary()
+        self._check_size()
+
+    # -- time ----------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self._handle(self.session.advance())
+
+    def _schedule_boundary(self) -> None:
+        """Wake exactly at the next step boundary, so steps change on time, not on a tick."""
+        if self._boundary is not None:
+            self._boundary.stop()
+            self._boundary = None
+        delay = self.session.next_boundary_in()
+        if delay is not None and delay < 1 / REPAINT_HZ[self.practice.motion]:
+            self._boundary = self.set_timer(max(delay, 0.0), self._tick)
+
+    def _handle(self, events: list[Any]) -> None:
+        self.practice.record(events)
+        for event in events:
+            if isinstance(event, PhaseChanged) and self.practice.bell:
+                self._ring(phase_name(event.phase))
+            elif isinstance(event, (Finished, EndedEarly)):
+                self._stop_timers()
+                self.safeplace.show_closing(self.practice)
+                return
+            elif isinstance(event, StepStarted):
+                self._shown_segment = None
+        if self.is_attached:
+            self._render_view(self.session.view())
+            self._schedule_boundary()
+
+    def _stop_timers(self) -> None:
+        for timer in (self._repaint, self._boundary):
+            if timer is not None:
+                timer.stop()
+
+    def _ring(self, phase: str) -> None:
+        # In: one bell. Out: two. Holds stay silent, so eyes-closed practice can follow.
+        if phase == "in":
+            self.app.bell()
+        elif phase == "out":
+            self.app.bell()
+            self.set_timer(0.25, self.app.bell)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _render_view(self, view: SessionView) -> None:
+        segment = view.segment
+        if segment is not None and segment.index != self._shown_segment:
+            self._shown_segment = segment.index
+            self._show_segment(view)
+        breath = view.breath
+        if breath is not None:
+            self.query_one(Pacer).show(
+                phase=breath.phase,
+                size=breath.size,
+                seconds_left=breath.phase_remaining,
+                cycle=(breath.cycle_index + 1, breath.cycles),
+            )
+        self.query_one(ProgressLine).fraction = view.progress
+        self.query_one("#time-left", Static).update(_time_left(view))
+        if view.is_paused != self._paused_shown:
+            self._paused_shown = view.is_paused
+            self.set_class(view.is_paused, "-paused")
+
+    def _show_segment(self, view: SessionView) -> None:
+        segment = view.segment
+        assert segment is not None
+        kind = segment.kind
+        for name in ("say", "breathe", "silence", "item", "prompt", "rate"):
+            self.set_class(kind == name, f"-{name}")
+        # Hidden inputs must not take focus (tab would send keys into an invisible box).
+        self.query_one("#answer", TextArea).disabled = kind != "prompt"
+        self.query_one(RatingScale).disabled = kind != "rate"
+        intro, count = "", ""
+        if kind == "item":
+            intro = view.intro or ""
+            count = f"{segment.item_number} of {segment.item_count}"
+        self.query_one("#step-intro", Static).update(Content(intro))
+        self.query_one("#step-text", Static).update(Content(view.text))
+        self.query_one("#step-count", Static).update(Content(count))
+        if kind == "prompt":
+            answer = self.query_one("#answer", TextArea)
+            answer.text = ""
+            answer.placeholder = view.hint or "Write as much or as little as you like."
+            answer.focus()
+        elif kind == "rate":
+            rating = self.query_one(RatingScale)
+            rating.low, rating.high = view.low or "calm", view.high or "very upset"
+            rating.value = None
+            rating.focus()
+        else:
+            self.set_focus(None)
+
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        width, height = self.app.size
+        self.set_class(width < TOO_SMALL[0] or height < TOO_SMALL[1], "-too-small")
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        if not self.session.view().is_waiting:
+            self._handle(self.session.toggle_pause())
+
+    def action_next(self) -> None:
+        self._handle(self.session.next())
+
+    def action_back(self) -> None:
+        self._handle(self.session.back())
+
+    def action_skip_question(self) -> None:
+        if self.session.view().is_waiting:
+            self._handle(self.session.next())
+
+    def action_submit_answer(self) -> None:
+        view = self.session.view()
+        if view.segment is not None and view.segment.kind == "prompt":
+            text = self.query_one("#answer", TextArea).text
+            self._handle(self.session.answer(text) if text.strip() else self.session.next())
+
+    def on_rating_scale_chosen(self, message: RatingScale.Chosen) -> None:
+        message.stop()
+        if self.session.view().is_waiting:
+            self._handle(self.session.rate(message.value))
+
+    def action_end(self) -> None:
+        from safeplace.ui.screens.confirm import ConfirmEnd
+
+        view = self.session.view()
+        was_paused = view.is_paused
+        if not was_paused and not view.is_waiting:
+            self._handle(self.session.pause())
+
+        def decided(stop: bool | None) -> None:
+            if stop:
+                self._handle(self.session.end())
+            elif not was_paused and self.session.view().is_paused:
+                self._handle(self.session.resume())
+
+        self.app.push_screen(ConfirmEnd(), decided)
+
+    def action_ground(self) -> None:
+        self.safeplace.ground_me(self.practice)
+
+    def end_now(self, reason: str) -> None:
+        """End without asking (signals, ground me); the session is recorded as ended early."""
+        self._handle(self.session.end())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        view = self.session.view()
+        waiting = view.is_waiting
+        kind = view.segment.kind if view.segment is not None else None
+        if action == "toggle_pause":
+            return not waiting
+        if action == "skip_question":
+            return True if waiting else False
+        if action == "submit_answer":
+            return kind == "prompt"
+        return True
+
+
+def _time_left(view: SessionView) -> str:
+    if view.is_finished:
+        return ""
+    seconds = max(0, round(view.remaining_seconds))
+    if seconds >= 60:
+        return f"{seconds // 60}:{seconds % 60:02d} left"
+    return f"0:{seconds:02d} left"

@@ -1,0 +1,79 @@
+"""A 0-10 rating usable with digits, arrows and Enter."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class RatingScale(Widget, can_focus=True):
+    """Eleven cells, 0 to 10; the chosen one is highlighted."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"rating--chosen", "rating--cell", "rating--label"}
+    DEFAULT_CSS = """
+    RatingScale { height: 4; width: 1fr; content-align: center middle; }
+    RatingScale > .rating--chosen { background: $primary; color: $text; text-style: bold; }
+    RatingScale:focus > .rating--chosen { background: $accent; }
+    RatingScale > .rating--cell { color: $text-muted; }
+    RatingScale > .rating--label { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,down", "move(-1)", "lower", show=False, id="rating.lower"),
+        Binding("right,up", "move(1)", "higher", show=False, id="rating.higher"),
+        Binding("enter", "choose", "choose", id="rating.choose"),
+        *(Binding(str(digit), f"set({digit})", show=False) for digit in range(10)),
+    ]
+
+    value: reactive[int | None] = reactive(None)
+
+    class Chosen(Message):
+        """The person confirmed a value."""
+
+        def __init__(self, value: int) -> None:
+            super().__init__()
+            self.value = value
+
+    def __init__(self, low: str = "calm", high: str = "very upset", *, id: str | None = None):
+        super().__init__(id=id)
+        self.low = low
+        self.high = high
+        self._last_digit_one = False
+
+    def action_move(self, step: int) -> None:
+        start = 5 if self.value is None else self.value
+        self.value = max(0, min(10, start + step if self.value is not None else start))
+
+    def action_set(self, digit: int) -> None:
+        # "1" then "0" makes 10: the only two-digit value.
+        if digit == 0 and self._last_digit_one and self.value == 1:
+            self.value = 10
+        else:
+            self.value = digit
+        self._last_digit_one = digit == 1
+
+    def action_choose(self) -> None:
+        if self.value is not None:
+            self.post_message(self.Chosen(self.value))
+
+    def render(self) -> Text:
+        chosen = self.get_component_rich_style("rating--chosen")
+        cell = self.get_component_rich_style("rating--cell")
+        label = self.get_component_rich_style("rating--label")
+        text = Text(justify="center")
+        for number in range(11):
+            style = chosen if number == self.value else cell
+            text.append(f" {number} ", style=style)
+            if number < 10:
+                text.append(" ")
+        text.append("\n")
+        gap = max(1, 43 - len(self.low) - len(self.high) - 4)
+        text.append(f"0 {self.low}" + " " * gap + f"{self.high} 10", style=label)
+        text.append("\n")
+        hint = "Enter to keep this" if self.value is not None else "type a number, or use ← →"
+        text.append(hint, style=label)
+        return text
