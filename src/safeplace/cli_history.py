@@ -1,0 +1,337 @@
+"""Headless history commands: history, stats, export, import, status, remembered, erase.
+
+No Textual or Rich: these work without a terminal and `safeplace status` stays fast enough for
+a shell prompt. Reading commands never create a history file. Everything printed from the
+person's data passes through ``printable()``. Problems are one sentence on stderr, exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from safeplace.exercise.text import NAME_PATTERN, printable
+from safeplace.history import days
+from safeplace.history.exchange import (
+    ImportProblem,
+    export_history,
+    import_history,
+    session_to_dict,
+)
+from safeplace.history.stats import Stats, compute_stats, stats_from_store, status_line
+from safeplace.history.store import (
+    HistoryStore,
+    HistoryUnavailable,
+    SessionRecord,
+    failure_reason,
+)
+
+if TYPE_CHECKING:
+    from safeplace.paths import Paths
+    from safeplace.settings import Settings
+
+Handler = Callable[[argparse.Namespace, "Paths", "Settings"], int]
+
+
+class _Refused(Exception):
+    """A user mistake; the message is the sentence to show."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the history commands; each sets ``handler(args, paths, settings) -> exit code``."""
+    history = subparsers.add_parser("history", help="list your practice sessions")
+    history.add_argument("--json", action="store_true", help="print JSON")
+    history.add_argument(
+        "--since", metavar="DATE", help="only practice days from DATE (YYYY-MM-DD)"
+    )
+    history.set_defaults(handler=run_history)
+
+    stats = subparsers.add_parser("stats", help="streaks, minutes and what helps")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(handler=run_stats)
+
+    export = subparsers.add_parser("export", help="write your history as CSV, JSON or Markdown")
+    export.add_argument("--format", choices=("csv", "json", "markdown"), default="json")
+    export.add_argument("-o", "--output", metavar="FILE", type=Path, help="file to write")
+    export.set_defaults(handler=run_export)
+
+    import_ = subparsers.add_parser("import", help="merge a JSON export into your history")
+    import_.add_argument("file", type=Path, metavar="FILE")
+    import_.set_defaults(handler=run_import)
+
+    status = subparsers.add_parser("status", help="one short line for a shell prompt")
+    status.set_defaults(handler=run_status)
+
+    remembered = subparsers.add_parser("remembered", help="show or change remembered answers")
+    remembered.add_argument("name", nargs="?", help="the name an exercise uses, e.g. cue_word")
+    remembered.add_argument("text", nargs="?", help="the new text to remember")
+    remembered.add_argument("--forget", action="store_true", help="forget this name")
+    remembered.set_defaults(handler=run_remembered)
+
+    erase = subparsers.add_parser("erase", help="erase your whole history (asks first)")
+    erase.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    erase.set_defaults(handler=run_erase)
+
+
+def _command(run: Handler) -> Handler:
+    """Turn failures into one sentence on stderr and exit code 1."""
+
+    @functools.wraps(run)
+    def handler(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+        try:
+            return run(args, paths, settings)
+        except (_Refused, HistoryUnavailable, ImportProblem) as problem:
+            _say(str(problem), sys.stderr)
+        except (sqlite3.Error, OSError) as error:  # a failing disk: a sentence, no traceback
+            _say(f"The history could not be used: {failure_reason(error)}.", sys.stderr)
+        return 1
+
+    return handler
+
+
+@contextmanager
+def _open(paths: Paths, *, create: bool = False) -> Iterator[HistoryStore | None]:
+    """The store, or None when there is no history yet and ``create`` is false."""
+    if not create and not os.path.lexists(paths.history_db):
+        yield None
+        return
+    store = HistoryStore.open(paths.history_db)
+    if store.notice:
+        _say(store.notice, sys.stderr)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@_command
+def run_history(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    since = _parse_day(args.since) if args.since else None
+    hour = settings.day_start_hour
+    with _open(paths) as store:
+        sessions = [] if store is None else store.sessions(since, day_start_hour=hour)
+        answers = store.all_answers() if store is not None and args.json else {}
+    if args.json:
+        rows = [session_to_dict(s, answers.get(s.id, []), hour) for s in sessions]
+        _say(json.dumps(rows, indent=1))
+        return 0
+    if not sessions:
+        _say("No practice recorded yet." if since is None else f"No practice since {since}.")
+        return 0
+    width = min(32, max(len(printable(s.title)) for s in sessions))
+    for s in sessions:
+        title = printable(s.title)[:width].ljust(width)
+        local = s.local_started_at.strftime("%H:%M")
+        minutes = f"{round(s.practised_seconds / 60):>3} min"
+        line = f"{s.practice_day}  {local}  {title}  {minutes}  {s.outcome:<11}  {_ratings(s)}"
+        _say(line.rstrip())
+    return 0
+
+
+@_command
+def run_stats(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    stats = _stats(paths, settings)
+    if args.json:
+        _say(json.dumps(asdict(stats), indent=1, default=str))
+        return 0
+    for line in describe_stats(stats, settings.show_streaks, _unicode_ok()):
+        _say(line)
+    return 0
+
+
+@_command
+def run_status(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    _say(status_line(_stats(paths, settings), settings.show_streaks))
+    return 0
+
+
+@_command
+def run_export(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    with _open(paths, create=True) as store:
+        assert store is not None
+        text = export_history(store, args.format, day_start_hour=settings.day_start_hour)
+        count = len(store.sessions())
+    if args.output is None:
+        _say(text, end="")
+        return 0
+    try:
+        _write_atomically(args.output, text)
+    except OSError as error:
+        where = printable(str(args.output))
+        raise _Refused(f"{where} could not be written: {error.strerror}.") from error
+    _say(f"Exported {count} sessions to {printable(str(args.output))}.")
+    return 0
+
+
+@_command
+def run_import(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    with _open(paths, create=True) as store:
+        assert store is not None
+        report = import_history(store, args.file)
+    _say(
+        f"Imported {printable(str(args.file))}: {report.added} added, "
+        f"{report.updated} updated, {report.unchanged} already there."
+    )
+    return 0
+
+
+@_command
+def run_remembered(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    if args.name is not None and not re.fullmatch(NAME_PATTERN, args.name):
+        raise _Refused(f"{printable(args.name)!r} is not a name: use lower-case letters, digits, _")
+    if args.forget and (args.name is None or args.text is not None):
+        raise _Refused("Give just the name to forget, e.g. safeplace remembered cue_word --forget")
+    changing = args.forget or args.text is not None
+    with _open(paths, create=changing) as store:
+        if store is not None and args.forget:
+            store.forget(args.name)
+            _say(f"Forgot {args.name}.")
+            return 0
+        if store is not None and args.text is not None:
+            store.set_remembered(args.name, args.text)
+            _say(f"Remembered {args.name}.")
+            return 0
+        names = {} if store is None else store.remembered()
+    if args.name is not None:
+        if args.name not in names:
+            raise _Refused(f"Nothing is remembered as {args.name}.")
+        names = {args.name: names[args.name]}
+    for name, text in names.items():
+        _say(f"{name}: {printable(text)}")
+    if not names:
+        _say("Nothing remembered yet.")
+    return 0
+
+
+@_command
+def run_erase(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    set_aside = sorted(paths.data_dir.glob(f"{paths.history_db.stem}.corrupt-*"))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise _Refused("Nothing was erased: confirm with `safeplace erase --yes` in scripts.")
+        extra = f" and {len(set_aside)} set-aside copies" if set_aside else ""
+        _say(
+            f"This erases every session, answer and remembered name in {paths.history_db}{extra}. "
+            "Exports saved elsewhere are not touched."
+        )
+        try:
+            reply = input("Type erase to confirm: ")
+        except EOFError:
+            reply = ""
+        if reply.strip() != "erase":
+            raise _Refused("Nothing was erased.")
+    with _open(paths) as store:
+        if store is not None:
+            store.erase_all()
+    for leftover in [paths.pending_file, *set_aside]:
+        leftover.unlink(missing_ok=True)
+    _say("Your history is erased.")
+    return 0
+
+
+def describe_stats(stats: Stats, show_streaks: bool, unicode_ok: bool) -> list[str]:
+    """The `safeplace stats` report, as lines."""
+    lines = []
+    if show_streaks:
+        rest = stats.rest_days_per_week
+        gentle = f" ({rest} rest day{'s' if rest != 1 else ''} a week)" if rest else ""
+        lines += [
+            f"Current streak   {_days(stats.current_streak)}{gentle}",
+            f"Longest streak   {_days(stats.longest_streak)}",
+        ]
+    lines += [
+        f"Today            {'done' if stats.done_today else 'not yet'}",
+        f"Sessions         {stats.total_sessions} ({round(stats.total_minutes)} minutes)",
+        f"Last 30 days     {_days(stats.days_practised_last_30)} with practice",
+        "",
+        "Minutes per week",
+    ]
+    lines += [f"  {monday}  {round(minutes):>4}" for monday, minutes in stats.weekly_minutes]
+    if stats.per_exercise:
+        lines += ["", "What helps (average change in rating, after minus before)"]
+        width = min(32, max(len(printable(row.title)) for row in stats.per_exercise))
+        for row in stats.per_exercise:
+            change = "not rated" if row.average_change is None else f"{row.average_change:+.1f}"
+            lines.append(
+                f"  {printable(row.title)[:width].ljust(width)}  {row.count:>4} sessions  "
+                f"{round(row.minutes):>5} min  {change}"
+                + (f" ({row.rated_pairs} rated)" if row.rated_pairs else "")
+            )
+    lines += ["", "Last 53 weeks (rows Monday to Sunday)", *heatmap_rows(stats, unicode_ok)]
+    return lines
+
+
+def heatmap_rows(stats: Stats, unicode_ok: bool) -> list[str]:
+    shades = " ░▒▓█" if unicode_ok else " .:*#"
+    rows = [[" "] * (len(stats.heatmap) // 7 + 1) for _ in range(7)]
+    for index, (day, minutes) in enumerate(stats.heatmap):
+        level = 0 if minutes <= 0 else min(4, 1 + int(minutes // 10))
+        rows[day.weekday()][index // 7] = shades[level] if level else "·" if unicode_ok else "-"
+    return ["  " + "".join(row).rstrip() for row in rows]
+
+
+def _stats(paths: Paths, settings: Settings) -> Stats:
+    hour = settings.day_start_hour
+    today = days.today(hour)
+    rest = settings.rest_days_per_week
+    with _open(paths) as store:
+        if store is None:
+            return compute_stats([], today=today, day_start_hour=hour, rest_days_per_week=rest)
+        return stats_from_store(store, today=today, day_start_hour=hour, rest_days_per_week=rest)
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Refused(f"{printable(text)!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def _ratings(session: SessionRecord) -> str:
+    before, after = session.rating_before, session.rating_after
+    if before is None and after is None:
+        return ""
+    return f"{'-' if before is None else before} -> {'-' if after is None else after}"
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename, so a crash never leaves half an export."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _unicode_ok() -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower()
+    return encoding.replace("-", "").startswith("utf")
+
+
+def _say(text: str, stream: Any = None, end: str = "\n") -> None:
+    """Print, replacing what the terminal's encoding cannot show instead of failing."""
+    out = stream or sys.stdout
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    out.write((text + end).encode(encoding, "replace").decode(encoding))
+    out.flush()

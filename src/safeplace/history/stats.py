@@ -1,0 +1,266 @@
+"""Streaks, the practice calendar, minutes per week and which exercises help.
+
+Only practice counts: a completed session, or one ended early after at least a minute
+(:func:`store.counts_as_practice`). Several sessions on one day count once for streaks and
+fully for totals. Days after ``today`` are ignored (a clock that was wrong, or a practice
+recorded further east that has not begun here yet).
+
+Streaks and rest days ("gentle mode"): a streak counts practised days in a row. Each calendar
+week, Monday to Sunday, has ``rest_days_per_week`` rest days: while a streak runs, a missed day
+uses one of its week's rest days and the streak goes on (rest days bridge, they do not add);
+when the week has none left, the missed day ends the streak. With 0 rest days this is the
+classic streak. Today is never a missed day: until today's practice the current streak is the
+one that reached yesterday, so it is still shown in the morning. The longest streak is always
+recomputed from the days, never cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from safeplace.history.days import to_ms, week_start
+from safeplace.history.store import (
+    DayTotal,
+    ExerciseTotal,
+    HistoryStore,
+    SessionRecord,
+)
+
+HEATMAP_WEEKS = 53
+WEEKLY_WEEKS = 12
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ExerciseStats:
+    exercise_id: str
+    title: str
+    count: int
+    minutes: float
+    average_change: float | None
+    """Mean of (after - before) ratings; negative means lower distress afterwards."""
+    rated_pairs: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    current_streak: int
+    longest_streak: int
+    done_today: bool
+    total_sessions: int
+    total_minutes: float
+    days_practised: int
+    days_practised_last_30: int
+    heatmap: tuple[tuple[date, float], ...]
+    """Minutes per day from the Monday 52 weeks before this week's Monday up to today."""
+    weekly_minutes: tuple[tuple[date, float], ...]
+    """(Monday, minutes) for the last 12 weeks, oldest first, this week included."""
+    per_exercise: tuple[ExerciseStats, ...]
+    """What helps most first: most negative average change, then unrated ones."""
+    rest_days_per_week: int
+
+
+def compute_stats(
+    sessions: Sequence[SessionRecord],
+    *,
+    today: date,
+    day_start_hour: int,
+    rest_days_per_week: int,
+) -> Stats:
+    """All statistics from session records (days assigned with ``day_start_hour``)."""
+    days, exercises = summarize(sessions, day_start_hour, through=today)
+    return stats_from_totals(days, exercises, today=today, rest_days_per_week=rest_days_per_week)
+
+
+def stats_from_store(
+    store: HistoryStore, *, today: date, day_start_hour: int, rest_days_per_week: int
+) -> Stats:
+    """The same as :func:`compute_stats` over every session, with SQLite doing the sums."""
+    days, exercises, others = store.practice_totals(day_start_hour, through=today)
+    more_days, more_exercises = summarize(others, day_start_hour, through=today)
+    return stats_from_totals(
+        [*days, *more_days],
+        [*exercises, *more_exercises],
+        today=today,
+        rest_days_per_week=rest_days_per_week,
+    )
+
+
+def summarize(
+    sessions: Iterable[SessionRecord], day_start_hour: int, *, through: date
+) -> tuple[list[DayTotal], list[ExerciseTotal]]:
+    """Counted practice up to ``through``, summed by day and by exercise."""
+    days: dict[date, DayTotal] = {}
+    exercises: dict[str, ExerciseTotal] = {}
+    for session in sessions:
+        day = session.day_for(day_start_hour)
+        if not session.counts or day > through:
+            continue
+        seconds = session.practised_seconds
+        change = session.rating_change
+        days[day] = _add_days(days.get(day), DayTotal(day, 1, seconds))
+        exercises[session.exercise_id] = _add_exercises(
+            exercises.get(session.exercise_id),
+            ExerciseTotal(
+                session.exercise_id,
+                session.title,
+                to_ms(session.started_at),
+                1,
+                seconds,
+                change or 0,
+                int(change is not None),
+            ),
+        )
+    return list(days.values()), list(exercises.values())
+
+
+def stats_from_totals(
+    day_totals: Iterable[DayTotal],
+    exercise_totals: Iterable[ExerciseTotal],
+    *,
+    today: date,
+    rest_days_per_week: int,
+) -> Stats:
+    """Statistics from sums by day and by exercise (the same day or exercise may repeat)."""
+    by_day: dict[date, DayTotal] = {}
+    for total in day_totals:
+        by_day[total.day] = _add_days(by_day.get(total.day), total)
+    by_exercise: dict[str, ExerciseTotal] = {}
+    for exercise in exercise_totals:
+        key = exercise.exercise_id
+        by_exercise[key] = _add_exercises(by_exercise.get(key), exercise)
+
+    minutes = {day: total.seconds / 60 for day, total in by_day.items()}
+    current, longest = streaks(sorted(by_day), today, rest_days_per_week)
+    first_shown = week_start(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
+    recent = today - timedelta(days=RECENT_DAYS - 1)
+    return Stats(
+        today=today,
+        current_streak=current,
+        longest_streak=longest,
+        done_today=today in by_day,
+        total_sessions=sum(total.sessions for total in by_day.values()),
+        total_minutes=sum(minutes.values()),
+        days_practised=len(by_day),
+        days_practised_last_30=sum(1 for day in by_day if day >= recent),
+        heatmap=tuple((day, minutes.get(day, 0.0)) for day in _dates(first_shown, today)),
+        weekly_minutes=_weekly_minutes(minutes, today),
+        per_exercise=_what_helps(by_exercise.values()),
+        rest_days_per_week=rest_days_per_week,
+    )
+
+
+def streaks(practised: Sequence[date], today: date, rest_days_per_week: int) -> tuple[int, int]:
+    """(current, longest) streak over sorted distinct practice days (later than today: ignored)."""
+    rest_days = _RestDays(rest_days_per_week)
+    current = longest = 0
+    previous: date | None = None
+    for day in practised:
+        if day > today:
+            break
+        if previous is not None and not rest_days.bridge(previous, day):
+            current = 0
+        current += 1
+        longest = max(longest, current)
+        previous = day
+    if previous is not None and not rest_days.bridge(previous, today):
+        current = 0
+    return current, longest
+
+
+class _RestDays:
+    """The rest days each calendar week (Monday to Sunday) grants a running streak."""
+
+    def __init__(self, per_week: int) -> None:
+        if not 0 <= per_week <= 6:
+            raise ValueError("rest days per week must be between 0 and 6")
+        self.per_week = per_week
+        self.week: date | None = None
+        self.used = 0
+
+    def bridge(self, practised: date, next_practice: date) -> bool:
+        """Spend rest days on the days missed in between; False when the streak ends."""
+        missed = practised + timedelta(days=1)
+        while missed < next_practice:
+            if week_start(missed) != self.week:
+                self.week, self.used = week_start(missed), 0
+            if self.used == self.per_week:
+                return False
+            self.used += 1
+            missed += timedelta(days=1)
+        return True
+
+
+def status_line(stats: Stats, show_streaks: bool) -> str:
+    """One short line for a shell prompt or status bar."""
+    today = "today done" if stats.done_today else "not yet today"
+    if show_streaks and stats.current_streak:
+        return f"streak {stats.current_streak}, {today}"
+    if stats.done_today:
+        return today
+    if stats.days_practised_last_30:
+        return f"{stats.days_practised_last_30} of the last {RECENT_DAYS} days"
+    return "ready when you are"
+
+
+def _add_days(total: DayTotal | None, more: DayTotal) -> DayTotal:
+    if total is None:
+        return more
+    return DayTotal(total.day, total.sessions + more.sessions, total.seconds + more.seconds)
+
+
+def _add_exercises(total: ExerciseTotal | None, more: ExerciseTotal) -> ExerciseTotal:
+    if total is None:
+        return more
+    latest = more if more.last_started_ms > total.last_started_ms else total
+    return ExerciseTotal(
+        total.exercise_id,
+        latest.title,
+        latest.last_started_ms,
+        total.sessions + more.sessions,
+        total.seconds + more.seconds,
+        total.change_sum + more.change_sum,
+        total.rated_pairs + more.rated_pairs,
+    )
+
+
+def _weekly_minutes(minutes: dict[date, float], today: date) -> tuple[tuple[date, float], ...]:
+    this_week = week_start(today)
+    weeks = [this_week - timedelta(weeks=n) for n in range(WEEKLY_WEEKS - 1, -1, -1)]
+    sums = dict.fromkeys(weeks, 0.0)
+    for day, value in minutes.items():
+        monday = week_start(day)
+        if monday in sums:
+            sums[monday] += value
+    return tuple(sums.items())
+
+
+def _what_helps(totals: Iterable[ExerciseTotal]) -> tuple[ExerciseStats, ...]:
+    rows = [
+        ExerciseStats(
+            exercise_id=total.exercise_id,
+            title=total.title,
+            count=total.sessions,
+            minutes=total.seconds / 60,
+            average_change=total.change_sum / total.rated_pairs if total.rated_pairs else None,
+            rated_pairs=total.rated_pairs,
+        )
+        for total in totals
+    ]
+    rows.sort(
+        key=lambda row: (
+            row.average_change is None,
+            row.average_change or 0.0,
+            -row.count,
+            row.title,
+        )
+    )
+    return tuple(rows)
+
+
+def _dates(first: date, last: date) -> Iterable[date]:
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
