@@ -88,9 +88,17 @@ class Finding:
 def explain_validation_errors(errors: Sequence[ErrorDetails], data: Any) -> list[Finding]:
     """One finding per real problem, in pydantic's order."""
     resolved = [_Resolved.of(error, data) for error in errors]
+    # A misspelt field is also reported missing; the "did you mean" line says both at once.
+    misspelt = {
+        (item.path[:-1], _suggestion(str(item.path[-1]), item.path[:-1], data))
+        for item in resolved
+        if item.error["type"] == "extra_forbidden" and item.path
+    }
     findings: list[Finding] = []
     merged: dict[DataPath, list[str]] = {}
     for item in resolved:
+        if item.missing_key is not None and (item.path, item.missing_key) in misspelt:
+            continue
         if item.is_union_miss:
             if any(other.explains_more_than(item) for other in resolved):
                 continue
@@ -234,13 +242,16 @@ def _literal_message(expected: str, value: Any) -> str:
 
 def _unknown_field(key: str, parent: DataPath, data: Any) -> str:
     message = f"unknown field '{_shown(key)}'"
+    suggestion = _suggestion(key, parent, data)
+    if suggestion is not None:
+        return f"{message}; did you mean '{suggestion}'?"
     allowed = _allowed_fields(parent, data)
-    if not allowed:
-        return message
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"{message}; did you mean '{close[0]}'?"
-    return f"{message}; the fields here are: {', '.join(allowed)}"
+    return f"{message}; the fields here are: {', '.join(allowed)}" if allowed else message
+
+
+def _suggestion(key: str, parent: DataPath, data: Any) -> str | None:
+    close = difflib.get_close_matches(key, _allowed_fields(parent, data), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _allowed_fields(path: DataPath, data: Any) -> list[str]:

@@ -419,6 +419,15 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, source: str) -> Yaml
             "unexpected ':' here; if it is part of the text, put the whole text in quotes, "
             "otherwise check the indentation of this line"
         )
+    elif "could not find expected ':'" in problem:
+        message = (
+            "a ':' is missing after a field name here; if this line continues the text above, "
+            "put the whole text in quotes"
+        )
+        if error.context_mark is not None:  # where the would-be field name starts
+            line, col = error.context_mark.line + 1, error.context_mark.column + 1
+    elif "block sequence entries are not allowed" in problem:
+        message = "a '- ' list item cannot start here; check the indentation of this line"
     elif "quoted scalar" in context and "end of stream" in problem:
         message = "this quoted text is never closed; add the closing quote"
         if error.context_mark is not None:
@@ -430,6 +439,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, source: str) -> Yaml
         message = f"a '{closing}' or ',' is missing in this inline list or mapping"
         if error.context_mark is not None:
             message += f" (opened on line {error.context_mark.line + 1})"
+    elif "block" in context and _character_at(text, line, col) == ":":
+        message = "a field name is missing before ':'"
     elif "block" in context:
         message = (
             "the indentation does not line up here; fields of one mapping start in the same "
