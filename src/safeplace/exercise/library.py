@@ -128,14 +128,18 @@ def load_library(
 
 def validate_paths(paths: Sequence[Path]) -> list[Problem]:
     """Problems in the given files and folders (every *.yaml/*.yml inside, recursively).
-    Two files with the same id are a problem for the second."""
+    Two files with the same id are a problem for the second; so is a folder with no files
+    to check, so that validating the wrong folder never reads as "all valid"."""
     problems: list[Problem] = []
     first_file_by_id: dict[str, Path] = {}
     for given in paths:
         if not os.path.lexists(given):
             problems.append(Problem(str(given), 1, 1, "no such file or folder"))
             continue
-        for path in _exercise_files(given, problems):
+        files = list(_exercise_files(given, problems))
+        if not files and given.is_dir():
+            problems.append(Problem(str(given), 1, 1, "no .yaml or .yml files in this folder"))
+        for path in files:
             try:
                 exercise = load_exercise_file(path)
             except LoadError as error:
