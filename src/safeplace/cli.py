@@ -171,7 +171,7 @@ def _validate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
         print(printable(str(problem)))
     if problems:
         files = len({problem.path for problem in problems})
-        print(f"{len(problems)} problem(s) in {files} file(s).", file=sys.stderr)
+        print(f"Problems found in {files} file(s).", file=sys.stderr)
         return 1
     print("All valid.", file=sys.stderr)
     return 0

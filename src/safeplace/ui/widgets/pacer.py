@@ -22,6 +22,8 @@ PHASE_WORDS = {
 }
 # Coarse sizes for motion "basic": five steps instead of a smooth swell.
 BASIC_STEPS = 5
+# Beyond this the orb stops growing: a calm shape, not a wall of colour.
+MAX_ORB_ROWS = 13
 
 
 def phase_name(phase: Any) -> str:
@@ -31,60 +33,73 @@ def phase_name(phase: Any) -> str:
 class Pacer(Widget):
     """Renders a breath state as an orb (motion full/basic) or as words only (none)."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"pacer--orb", "pacer--hold", "pacer--cue"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "pacer--orb",
+        "pacer--hold",
+        "pacer--cue",
+        "pacer--label",
+    }
     DEFAULT_CSS = """
     Pacer { height: 1fr; min-height: 3; width: 1fr; content-align: center middle; }
     Pacer > .pacer--orb { color: $primary; }
     Pacer > .pacer--hold { color: $accent; }
     Pacer > .pacer--cue { color: $text; text-style: bold; }
+    Pacer > .pacer--label { color: $text-muted; }
     """
 
     motion: reactive[str] = reactive("full")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._phase = "in"
-        self._size = 0.0
-        self._count = 0
-        self._cycle = (0, 0)
+        self._shown_phase = "in"
+        self._fill = 0.0
+        self._shown_count = 0
+        self._shown_cycle = (0, 0)
 
     def show(self, *, phase: Any, size: float, seconds_left: float, cycle: tuple[int, int]) -> None:
         name = phase_name(phase)
         count = max(1, math.ceil(seconds_left - 1e-6))
         if self.motion == "basic":
             size = round(size * BASIC_STEPS) / BASIC_STEPS
-        changed = (name, count, cycle) != (self._phase, self._count, self._cycle)
-        changed = changed or (self.motion != "none" and abs(size - self._size) > 0.004)
-        self._phase, self._size, self._count, self._cycle = name, size, count, cycle
+        changed = (name, count, cycle) != (self._shown_phase, self._shown_count, self._shown_cycle)
+        changed = changed or (self.motion != "none" and abs(size - self._fill) > 0.004)
+        self._shown_phase, self._fill, self._shown_count, self._shown_cycle = name, size, count, cycle
         if changed:
             self.refresh()
 
     @property
     def cue(self) -> str:
         """The words a person (or a screen reader) follows: phase and count."""
-        words = PHASE_WORDS.get(self._phase, self._phase)
-        number, total = self._cycle
-        breath = f"   breath {number} of {total}" if total else ""
-        return f"{words} · {self._count}{breath}"
+        words = PHASE_WORDS.get(self._shown_phase, self._shown_phase)
+        return f"{words} · {self._shown_count}"
+
+    @property
+    def breath_count(self) -> str:
+        number, total = self._shown_cycle
+        return f"breath {number} of {total}" if total else ""
 
     def render(self) -> Text:
         cue_style = self.get_component_rich_style("pacer--cue")
+        label_style = self.get_component_rich_style("pacer--label")
+        width = self.size.width
         if self.motion == "none":
-            return Text(self.cue, style=cue_style, justify="center")
-        rows = max(1, self.size.height - 2)
-        orb = self._orb(rows, self.size.width)
-        orb.append("\n\n")
-        orb.append(self.cue, style=cue_style)
-        return orb
+            text = Text(self.cue.center(width), style=cue_style, no_wrap=True)
+            text.append("\n" + self.breath_count.center(width), style=label_style)
+            return text
+        rows = max(1, min(MAX_ORB_ROWS, self.size.height - 3))
+        text = self._orb(rows, width)
+        text.append("\n\n" + self.cue.center(width), style=cue_style)
+        text.append("\n" + self.breath_count.center(width), style=label_style)
+        return text
 
     def _orb(self, rows: int, columns: int) -> Text:
-        held = self._phase in ("hold", "rest")
+        held = self._shown_phase in ("hold", "rest")
         style = self.get_component_rich_style("pacer--hold" if held else "pacer--orb")
         # Terminal cells are about twice as tall as wide, so the orb is twice as wide in cells.
-        radius_rows = max(0.5, self._size * rows / 2)
+        radius_rows = max(0.5, self._fill * rows / 2)
         radius_columns = min(columns / 2 - 1, radius_rows * 2.2)
         middle = (rows - 1) / 2
-        text = Text(justify="center")
+        text = Text(no_wrap=True)
         for row in range(rows):
             dy = (row - middle) / max(radius_rows, 0.5)
             if abs(dy) > 1:
@@ -95,7 +110,7 @@ class Pacer(Widget):
                 edge = "▐" if half - whole >= 0.5 else ""
                 line = edge + "█" * (2 * whole) + ("▌" if edge else "")
                 line = line or "·"
-            text.append(line, style=style)
+            text.append(line.center(columns), style=style)
             if row < rows - 1:
                 text.append("\n")
         return text

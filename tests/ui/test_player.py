@@ -1,0 +1,242 @@
+"""Driving the player with keys, as a person would, on a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import TextArea
+
+from safeplace.history.store import HistoryStore
+from safeplace.playback.clock import FakeClock
+from safeplace.ui.screens.closing import ClosingScreen
+from safeplace.ui.screens.confirm import ConfirmEnd
+from safeplace.ui.screens.help import HelpScreen
+from safeplace.ui.screens.player import PlayerScreen
+from safeplace.ui.widgets.pacer import Pacer
+from safeplace.ui.app import SafeplaceApp
+
+AppFactory = Callable[..., SafeplaceApp]
+
+TICK = 0.15  # more than one repaint at 10 Hz
+
+
+async def test_rating_with_digits_then_enter(build_app: AppFactory) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("7", "enter")
+        session = app.practice.session
+        assert [(value, moment) for _, value, moment in session.ratings] == [(7, "before")]
+        assert session.view().segment.kind == "say"
+
+
+async def test_rating_with_arrows(build_app: AppFactory) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("right", "right", "left", "enter")
+        ratings = [value for _, value, _ in app.practice.session.ratings]
+        assert ratings == [5]  # the first arrow lands in the middle: 5, then 6, then 5
+
+
+async def test_space_pauses_and_time_stands_still(build_app: AppFactory, clock: FakeClock) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s")  # skip the first rating
+        session = app.practice.session
+        left = session.view().remaining_seconds
+        await pilot.press("space")
+        assert session.view().is_paused
+        assert app.screen.has_class("-paused")
+        clock.advance(30)
+        await pilot.pause(TICK)
+        assert session.view().remaining_seconds == left
+        await pilot.press("space")
+        assert not session.view().is_paused
+        assert not app.screen.has_class("-paused")
+        clock.advance(2)
+        await pilot.pause(TICK)
+        assert session.view().remaining_seconds == left - 2
+
+
+async def test_next_and_back_move_between_steps(build_app: AppFactory, clock: FakeClock) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        session = app.practice.session
+        assert session.view().segment.kind == "say"
+        await pilot.press("right")
+        assert session.view().segment.kind == "breathe"
+        assert app.screen.query_one(Pacer).display
+        await pilot.press("right")
+        assert session.view().segment.kind == "silence"
+        await pilot.press("left")
+        assert session.view().segment.kind == "breathe"
+
+
+async def test_time_advances_steps_on_its_own(build_app: AppFactory, clock: FakeClock) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        clock.advance(6.01)  # the say step lasts 6 s
+        await pilot.pause(TICK)
+        assert app.practice.session.view().segment.kind == "breathe"
+
+
+async def test_escape_asks_then_keeps_going(build_app: AppFactory, clock: FakeClock) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s", "escape")
+        assert isinstance(app.screen, ConfirmEnd)
+        assert app.practice.session.view().is_paused  # the clock does not run behind the dialog
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlayerScreen)
+        assert not app.practice.session.view().is_paused
+
+
+async def test_escape_then_stop_shows_a_gentle_closing(build_app: AppFactory) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s", "escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosingScreen)
+        assert app.practice.session.view().ended_early
+        headline = str(app.screen.query_one("#closing-headline").render())
+        assert "You stopped Every kind of step" in headline
+
+
+async def test_ctrl_c_in_the_player_asks_instead_of_losing_the_session(
+    build_app: AppFactory,
+) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s", "ctrl+c")
+        assert isinstance(app.screen, ConfirmEnd)
+
+
+async def test_question_mark_opens_help_and_escape_closes_it(build_app: AppFactory) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlayerScreen)
+
+
+async def test_g_leaves_for_the_grounding_routine(build_app: AppFactory) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        first = app.practice
+        await pilot.press("g")
+        await pilot.pause()
+        assert first.session.view().ended_early
+        assert "ground-me" in app.practice.loaded.exercise.tags
+        assert isinstance(app.screen, PlayerScreen)
+
+
+async def test_prompt_answer_is_remembered_and_fills_later_text(
+    build_app: AppFactory, clock: FakeClock
+) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        session = app.practice.session
+        while session.view().segment.kind != "prompt":
+            await pilot.press("right")
+        answer = app.screen.query_one("#answer", TextArea)
+        assert answer.has_focus
+        await pilot.press(*"be gentle", "ctrl+s")
+        assert session.remembered == {"kind_words": "be gentle"}
+        assert session.view().text == "Keep these words close: be gentle"
+
+
+async def test_finishing_shows_closing_and_q_quits(build_app: AppFactory, clock: FakeClock) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("3", "enter")
+        clock.advance(6 + 24 + 10 + 15)
+        await pilot.pause(TICK)
+        await pilot.press("ctrl+s")  # leave the prompt empty: a skip
+        clock.advance(5.01)
+        await pilot.pause(TICK)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosingScreen)
+        change = str(app.screen.query_one("#closing-change").render())
+        assert "Before 3, now 2 (-1)" in change
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_closing_invites_a_rating_when_the_exercise_had_none_after(
+    build_app: AppFactory,
+) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("4", "enter", "escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosingScreen)
+        await pilot.press("6", "enter")
+        assert app.practice.ratings() == (4, 6)
+        change = str(app.screen.query_one("#closing-change").render())
+        assert "Before 4, now 6 (+2)" in change and "g" in change
+
+
+async def test_a_finished_session_is_recorded_with_ratings(
+    build_app: AppFactory, clock: FakeClock, store: HistoryStore
+) -> None:
+    app = build_app("every-kind", store=store)
+    async with app.run_test() as pilot:
+        await pilot.press("5", "enter")
+        clock.advance(6 + 24 + 10 + 15)
+        await pilot.pause(TICK)
+        await pilot.press(*"soft", "ctrl+s")
+        clock.advance(5.01)
+        await pilot.pause(TICK)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        app.flush_history()
+        [record] = store.sessions()
+        assert record.outcome == "completed"
+        assert (record.rating_before, record.rating_after) == (5, 3)
+        assert store.remembered() == {"kind_words": "soft"}
+        [answer] = store.answers(record.id)
+        assert answer.answer == "soft"
+
+
+async def test_quitting_mid_exercise_records_it_as_ended_early(
+    build_app: AppFactory, clock: FakeClock, store: HistoryStore
+) -> None:
+    app = build_app("every-kind", store=store)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        clock.advance(70)
+        await pilot.pause(TICK)
+        await pilot.press("ctrl+q")
+    [record] = store.sessions()
+    assert record.outcome == "ended-early"
+    assert record.practised_seconds >= 60
+
+
+async def test_motion_none_shows_words_only(build_app: AppFactory) -> None:
+    app = build_app("every-kind", motion="none")
+    async with app.run_test() as pilot:
+        await pilot.press("s", "right")
+        pacer = app.screen.query_one(Pacer)
+        assert pacer.motion == "none"
+        rendered = str(pacer.render())
+        assert "█" not in rendered and "Breathe in" in rendered
+
+
+async def test_tiny_terminal_says_so_and_keeps_time(
+    build_app: AppFactory, clock: FakeClock
+) -> None:
+    app = build_app("every-kind")
+    async with app.run_test(size=(20, 6)) as pilot:
+        await pilot.press("s")
+        assert app.screen.has_class("-too-small")
+        clock.advance(6.01)
+        await pilot.pause(TICK)
+        assert app.practice.session.view().segment.kind == "breathe"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
