@@ -146,6 +146,7 @@ def parse_document(
 
 
 def _parse_session(item: _Reader) -> SessionWithAnswers:
+    session_id = item.get("id", str)
     outcome = item.get("outcome", str)
     if outcome not in OUTCOMES:
         item.fail("outcome", f"expected one of {', '.join(OUTCOMES)}")
@@ -157,7 +158,7 @@ def _parse_session(item: _Reader) -> SessionWithAnswers:
         if value is not None and value not in RATING_RANGE:
             item.fail(f"rating_{moment}", "expected a whole number from 0 to 10, or null")
     record = SessionRecord(
-        id=item.get("id", str),
+        id=session_id,
         exercise_id=item.get("exercise_id", str),
         title=item.get("title", str),
         content_hash=item.get("content_hash", str),
@@ -196,14 +197,14 @@ T = TypeVar("T")
 class _Reader:
     """Typed access to one JSON object, with errors that name the path (sessions[3].title)."""
 
-    def __init__(self, data: object, where: str) -> None:
+    def __init__(self, data: object, source: str, path: str = "") -> None:
+        self.source, self.path = source, path
         if not isinstance(data, dict):
-            raise ImportProblem(f"{where}: expected an object")
+            raise ImportProblem(f"{source}: {path or 'the top level'}: expected an object")
         self.data: Mapping[str, object] = data
-        self.where = where
 
     def fail(self, key: str, message: str) -> NoReturn:
-        raise ImportProblem(f"{self.where}.{key}: {message}")
+        raise ImportProblem(f"{self.source}: {self.path}{'.' if self.path else ''}{key}: {message}")
 
     def get(self, key: str, kind: type[T]) -> T:
         value = self.data.get(key)
@@ -222,9 +223,7 @@ class _Reader:
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise ImportProblem(
-                f"{self.where}.{key}: expected a date-time with a zone, like 2026-03-01T07:12:00Z"
-            )
+            self.fail(key, "expected a date-time with a zone, like 2026-03-01T07:12:00Z")
         return moment.astimezone(UTC)
 
     def maybe_time(self, key: str) -> datetime | None:
@@ -232,7 +231,8 @@ class _Reader:
 
     def items(self, key: str) -> list[_Reader]:
         values = self.get(key, list)
-        return [_Reader(value, f"{self.where}.{key}[{n}]") for n, value in enumerate(values)]
+        prefix = f"{self.path}." if self.path else ""
+        return [_Reader(v, self.source, f"{prefix}{key}[{n}]") for n, v in enumerate(values)]
 
 
 _KIND_NAMES: dict[type, str] = {

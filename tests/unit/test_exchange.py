@@ -1,0 +1,203 @@
+"""Export as JSON, CSV and a Markdown journal; import merges by id, newest wins."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from safeplace.history.exchange import ImportProblem, export_history, import_history
+from safeplace.history.store import HistoryStore
+
+START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1, microseconds=1234)
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    opened = HistoryStore.open(tmp_path / "one" / "history.db", clock=Clock())
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[HistoryStore]:
+    opened = HistoryStore.open(tmp_path / "two" / "history.db")
+    yield opened
+    opened.close()
+
+
+def fill(store: HistoryStore) -> None:
+    berlin, new_york = (3600, "Europe/Berlin"), (-18000, "America/New_York")
+    first = store.begin(
+        "box", 'Box, "square" breathing', "h1", 300, day_start_hour=4, zone_offset=berlin
+    )
+    store.set_rating(first, "before", 7)
+    store.add_answer(first, "What helps?", "Tea,\nand a \x1b[31mblanket\x1b[0m", None)
+    store.add_answer(first, "A cue word?", "Hafen – ümlaut ✓", "cue_word")
+    store.finish(first, "completed", 300, 4)
+    store.set_rating(first, "after", 4)
+    second = store.begin(
+        "=cmd",
+        '=HYPERLINK("x")',
+        "h2",
+        600,
+        day_start_hour=0,
+        started_at=START + timedelta(days=1),
+        zone_offset=new_york,
+    )
+    store.finish(second, "ended-early", 90.5, 1)
+    store.begin(
+        "scan", "Body scan", "h3", 900, day_start_hour=4, started_at=START + timedelta(days=2)
+    )
+    store.set_remembered("kind_words", "You are doing your best")
+    store.set_remembered("old_name", "gone")
+    store.forget("old_name")
+
+
+def without_export_time(text: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads(text)
+    data.pop("exported_at")
+    return data
+
+
+def test_json_export_and_import_into_an_empty_home_reproduce_the_history(
+    store: HistoryStore, empty: HistoryStore, tmp_path: Path
+) -> None:
+    fill(store)
+    exported = export_history(store, "json", day_start_hour=4)
+    file = tmp_path / "export.json"
+    file.write_text(exported, encoding="utf-8")
+    assert import_history(empty, file) == (3, 0, 0)
+    assert without_export_time(export_history(empty, "json", day_start_hour=4)) == (
+        without_export_time(exported)
+    )
+    assert (
+        empty.remembered()
+        == store.remembered()
+        == {
+            "cue_word": "Hafen – ümlaut ✓",
+            "kind_words": "You are doing your best",
+        }
+    )
+    assert empty.sessions() == store.sessions()
+    assert import_history(empty, file) == (0, 0, 3)
+    assert len(empty.sessions()) == 3
+
+
+def test_the_json_export_is_ascii_and_keeps_text_exactly(store: HistoryStore) -> None:
+    fill(store)
+    exported = export_history(store, "json", day_start_hour=4)
+    assert exported.isascii()
+    answers = json.loads(exported)["sessions"][0]["answers"]
+    assert answers[0]["answer"] == "Tea,\nand a \x1b[31mblanket\x1b[0m"
+
+
+def test_import_never_overwrites_newer_data_with_older(
+    store: HistoryStore, empty: HistoryStore, tmp_path: Path
+) -> None:
+    fill(store)
+    data = json.loads(export_history(store, "json", day_start_hour=4))
+    file = tmp_path / "export.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    import_history(empty, file)
+
+    data["sessions"][0]["title"] = "Older title"
+    data["sessions"][0]["updated_at"] = "2020-01-01T00:00:00.000Z"
+    data["sessions"][1]["title"] = "Newer title"
+    data["sessions"][1]["updated_at"] = "2030-01-01T00:00:00.000Z"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    assert import_history(empty, file) == (0, 1, 2)
+    titles = [s.title for s in empty.sessions()]
+    assert titles[0] == 'Box, "square" breathing'
+    assert titles[1] == "Newer title"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "1:2: not JSON"),
+        ('{"format": "loop-habits"}', "format: expected 'safeplace-history'"),
+        ('{"format": "safeplace-history", "version": 9}', "newer safeplace"),
+        (
+            '{"format": "safeplace-history", "version": 1, "sessions": [{"id": 3}]}',
+            "sessions[0].id: expected text, found 3",
+        ),
+        (
+            '{"format": "safeplace-history", "version": 1, "sessions": "many"}',
+            "sessions: expected a list",
+        ),
+    ],
+)
+def test_a_file_that_is_not_an_export_gets_a_located_sentence(
+    empty: HistoryStore, tmp_path: Path, content: str, message: str
+) -> None:
+    file = tmp_path / "bad.json"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportProblem, match=message.replace("[", r"\[").replace("]", r"\]")):
+        import_history(empty, file)
+    assert empty.sessions() == []
+
+
+def test_bad_values_are_located(store: HistoryStore, empty: HistoryStore, tmp_path: Path) -> None:
+    fill(store)
+    data = json.loads(export_history(store, "json", day_start_hour=4))
+    data["sessions"][1]["rating_before"] = 12
+    data["sessions"][2]["started_at"] = "yesterday"
+    file = tmp_path / "export.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportProblem, match=r"sessions\[1\]\.rating_before: expected a whole"):
+        import_history(empty, file)
+    data["sessions"][1]["rating_before"] = 2
+    file.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportProblem, match=r"sessions\[2\]\.started_at: expected a date-time"):
+        import_history(empty, file)
+    assert empty.sessions() == []  # all or nothing
+
+
+def test_csv_escapes_commas_quotes_newlines_and_formulas(store: HistoryStore) -> None:
+    fill(store)
+    rows = list(csv.DictReader(io.StringIO(export_history(store, "csv", day_start_hour=4))))
+    assert len(rows) == 3
+    assert rows[0]["title"] == 'Box, "square" breathing'
+    assert rows[0]["practice_day"] == "2026-03-02"
+    assert rows[0]["local_started_at"] == "2026-03-02T07:30:01+01:00"
+    assert (rows[0]["rating_before"], rows[0]["rating_after"], rows[0]["answers"]) == (
+        "7",
+        "4",
+        "2",
+    )
+    assert rows[1]["title"] == '\'=HYPERLINK("x")'
+    assert rows[1]["exercise_id"] == "'=cmd"
+    # 01:30 in New York, recorded with day start 0, re-assigned with 4 to the evening before.
+    assert rows[1]["practice_day"] == "2026-03-02"
+    assert rows[2]["outcome"] == "open"
+
+
+def test_markdown_is_a_journal_of_answers_by_day(store: HistoryStore) -> None:
+    fill(store)
+    journal = export_history(store, "markdown", day_start_hour=4)
+    assert "\x1b" not in journal
+    assert "## Monday 2 March 2026" in journal
+    assert '### 07:30 Box, "square" breathing' in journal
+    assert "completed · 5 min · rating 7 → 4" in journal
+    assert "**What helps?**\n\n> Tea,\n> and a [31mblanket[0m" in journal
+    assert "> Hafen – ümlaut ✓" in journal
+    assert journal.index("## Monday") < journal.index("## Wednesday 4 March 2026")
+
+
+def test_markdown_of_an_empty_history(empty: HistoryStore) -> None:
+    assert "No practice recorded yet." in export_history(empty, "markdown", day_start_hour=4)

@@ -1,0 +1,319 @@
+"""The SQLite store: rows written at start and end, interrupted sessions, answers, merging."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from safeplace.history import store as store_module
+from safeplace.history.store import (
+    HistoryStore,
+    HistoryUnavailable,
+    RememberedRecord,
+    UnknownSession,
+    migrate,
+)
+
+START = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "history.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: Clock) -> Iterator[HistoryStore]:
+    opened = HistoryStore.open(db_path, clock=clock)
+    yield opened
+    opened.close()
+
+
+def begin(store: HistoryStore, **extra: object) -> str:
+    return store.begin("box", "Box breathing", "hash-1", 300, day_start_hour=4, **extra)  # type: ignore[arg-type]
+
+
+def test_open_creates_the_folder_and_a_versioned_schema(db_path: Path) -> None:
+    with HistoryStore.open(db_path) as store:
+        assert store.notice is None
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA user_version").fetchone() == (len(store_module.MIGRATIONS),)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_importing_the_store_creates_nothing(tmp_path: Path) -> None:
+    code = "import safeplace.history.store, safeplace.history.recorder, safeplace.cli_history"
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_session_is_written_at_start_and_completed_at_the_end(
+    store: HistoryStore, clock: Clock
+) -> None:
+    session_id = begin(store, zone_offset=(3600, "Europe/Berlin"))
+    row = store.session(session_id)
+    assert (row.outcome, row.practised_seconds, row.ended_at) == ("open", 0.0, None)
+    assert (row.utc_offset_seconds, row.tz_name, row.practice_day) == (
+        3600,
+        "Europe/Berlin",
+        date(2026, 3, 2),
+    )
+    clock.advance(minutes=2)
+    store.progress(session_id, 120.0, 2)
+    store.set_rating(session_id, "before", 6)
+    clock.advance(minutes=3)
+    store.finish(session_id, "completed", 300.0, 5)
+    store.set_rating(session_id, "after", 3)
+    row = store.session(session_id)
+    assert (row.outcome, row.practised_seconds, row.steps_reached) == ("completed", 300.0, 5)
+    assert (row.rating_before, row.rating_after, row.rating_change) == (6, 3, -3)
+    assert row.ended_at == START + timedelta(minutes=5)
+    assert row.local_started_at.hour == 8
+    assert row.counts
+
+
+def test_an_open_row_left_by_a_closed_store_becomes_interrupted(
+    db_path: Path, clock: Clock
+) -> None:
+    with HistoryStore.open(db_path, clock=clock) as first:
+        killed = begin(first)
+        clock.advance(minutes=4)
+        first.progress(killed, 240.0, 3)
+    clock.advance(hours=1)
+    with HistoryStore.open(db_path, clock=clock) as second:
+        begin(second)
+        row = second.session(killed)
+    assert (row.outcome, row.practised_seconds, row.steps_reached) == ("interrupted", 240.0, 3)
+    assert row.ended_at == START + timedelta(minutes=4)
+    assert not row.counts
+
+
+def test_a_session_of_a_live_process_is_left_open(db_path: Path, clock: Clock) -> None:
+    with (
+        HistoryStore.open(db_path, clock=clock) as first,
+        HistoryStore.open(db_path, clock=clock) as second,
+    ):
+        running = begin(first)
+        begin(second)
+        assert second.session(running).outcome == "open"
+
+
+def test_a_session_of_a_dead_process_becomes_interrupted(store: HistoryStore) -> None:
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(child.stdout)
+    orphan = begin(store)
+    store._db.execute(
+        "UPDATE sessions SET owner = ? WHERE id = ?",
+        (f"{store_module._HOST}:{dead_pid}:gone", orphan),
+    )
+    begin(store)
+    assert store.session(orphan).outcome == "interrupted"
+
+
+def test_an_open_row_without_a_sign_of_life_for_a_day_becomes_interrupted(
+    db_path: Path, clock: Clock
+) -> None:
+    with HistoryStore.open(db_path, clock=clock) as first:
+        stale = begin(first)
+        first._db.execute("UPDATE sessions SET owner = 'another-host:1:x' WHERE id = ?", (stale,))
+        clock.advance(hours=23)
+        begin(first)
+        assert first.session(stale).outcome == "open"
+        clock.advance(hours=2)
+        begin(first)
+        assert first.session(stale).outcome == "interrupted"
+        first.finish(stale, "completed", 300, 5)  # its owner came back: it knows better
+        assert first.session(stale).outcome == "completed"
+
+
+def test_answers_are_kept_in_order_and_named_ones_remembered(store: HistoryStore) -> None:
+    session_id = begin(store)
+    store.add_answer(session_id, "Where is your calm place?", "a quiet harbour")
+    store.add_answer(session_id, "A cue word?", "harbour", "cue_word")
+    answers = store.answers(session_id)
+    assert [(a.position, a.answer, a.remember_as) for a in answers] == [
+        (0, "a quiet harbour", None),
+        (1, "harbour", "cue_word"),
+    ]
+    assert store.remembered() == {"cue_word": "harbour"}
+    store.set_remembered("cue_word", "lighthouse")
+    assert store.remembered() == {"cue_word": "lighthouse"}
+    store.forget("cue_word")
+    assert store.remembered() == {}
+
+
+def test_a_forgotten_name_is_not_revived_by_an_older_import(
+    store: HistoryStore, clock: Clock
+) -> None:
+    store.set_remembered("cue_word", "harbour")
+    clock.advance(minutes=1)
+    store.forget("cue_word")
+    older = RememberedRecord("cue_word", "harbour", START)
+    store.merge([], [older])
+    assert store.remembered() == {}
+    newer = RememberedRecord("cue_word", "meadow", START + timedelta(hours=1))
+    store.merge([], [newer])
+    assert store.remembered() == {"cue_word": "meadow"}
+
+
+def test_unknown_sessions_and_bad_values_are_refused(store: HistoryStore) -> None:
+    with pytest.raises(UnknownSession):
+        store.progress("no-such-session", 10, 1)
+    with pytest.raises(UnknownSession):
+        store.add_answer("no-such-session", "prompt", "answer")
+    session_id = begin(store)
+    with pytest.raises(ValueError, match="0 to 10"):
+        store.set_rating(session_id, "before", 11)
+    with pytest.raises(ValueError, match="before"):
+        store.set_rating(session_id, "during", 3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="completed"):
+        store.finish(session_id, "interrupted", 10, 1)  # type: ignore[arg-type]
+
+
+def test_sessions_since_a_day_and_with_another_day_start_hour(
+    store: HistoryStore, clock: Clock
+) -> None:
+    late = begin(store, started_at=datetime(2026, 3, 2, 2, 30, tzinfo=UTC))  # counts for 1 March
+    begin(store, started_at=datetime(2026, 3, 3, 9, 0, tzinfo=UTC), zone_offset=(0, "UTC"))
+    assert [s.practice_day for s in store.sessions()][:1] == [date(2026, 3, 1)]
+    assert len(store.sessions(since=date(2026, 3, 2))) == 1
+    rebucketed = store.sessions(since=date(2026, 3, 2), day_start_hour=0)
+    assert [s.id for s in rebucketed][:1] == [late]
+    assert [s.practice_day for s in store.sessions(day_start_hour=0)] == [
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+    ]
+
+
+def test_the_store_works_from_another_thread(store: HistoryStore) -> None:
+    results: list[str] = []
+    worker = threading.Thread(target=lambda: results.append(begin(store)))
+    worker.start()
+    worker.join()
+    assert store.session(results[0]).outcome == "open"
+
+
+def test_two_stores_on_one_file_interleave_writes(db_path: Path) -> None:
+    with HistoryStore.open(db_path) as one, HistoryStore.open(db_path) as two:
+        ids = []
+        for _ in range(20):
+            ids.append(begin(one))
+            ids.append(begin(two))
+            one.finish(ids[-1], "completed", 60, 1)
+            two.finish(ids[-2], "ended-early", 61, 1)
+        assert len(one.sessions()) == 40
+        assert {s.outcome for s in two.sessions()} == {"completed", "ended-early"}
+
+
+def test_merge_adds_replaces_only_with_newer_and_is_idempotent(
+    store: HistoryStore, clock: Clock
+) -> None:
+    session_id = begin(store)
+    clock.advance(minutes=5)
+    store.finish(session_id, "completed", 300, 5)
+    record = store.session(session_id)
+    older = record.__class__(**{**_fields(record), "title": "old", "updated_at": START})
+    assert store.merge([(older, [])]) == (0, 0, 1)
+    newer = record.__class__(
+        **{**_fields(record), "title": "Box (renamed)", "updated_at": clock.now + timedelta(1)}
+    )
+    assert store.merge([(newer, [])]) == (0, 1, 0)
+    assert store.merge([(newer, [])]) == (0, 0, 1)
+    assert store.session(session_id).title == "Box (renamed)"
+    fresh = record.__class__(**{**_fields(record), "id": "another"})
+    assert store.merge([(fresh, [])]) == (1, 0, 0)
+
+
+def _fields(record: object) -> dict[str, object]:
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}  # type: ignore[attr-defined]
+
+
+def test_erase_all_removes_everything(store: HistoryStore, db_path: Path) -> None:
+    for _ in range(50):
+        session_id = begin(store)
+        store.add_answer(session_id, "prompt", "a private answer " * 20, "name")
+    store.erase_all()
+    assert (store.sessions(), store.remembered(), store.remembered_records()) == ([], {}, [])
+    assert b"a private answer" not in db_path.read_bytes()
+
+
+def test_a_zero_length_file_is_an_empty_history(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    with HistoryStore.open(db_path) as store:
+        assert store.notice is None
+        begin(store)
+        assert len(store.sessions()) == 1
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE TABLE future (x)")
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    before = db_path.read_bytes()
+    with pytest.raises(HistoryUnavailable, match="newer safeplace"):
+        HistoryStore.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_a_failing_migration_leaves_schema_and_version_unchanged(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    steps: list[tuple[str, ...]] = [
+        ("CREATE TABLE a (x)",),
+        ("ALTER TABLE a ADD COLUMN y", "UPDATE a SET y = nosuchfunction(x)"),
+    ]
+    migrate(db, steps[:1])
+    db.execute("INSERT INTO a VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(db, steps)
+    assert db.execute("PRAGMA user_version").fetchone() == (1,)
+    assert [row[1] for row in db.execute("PRAGMA table_info(a)")] == ["x"]
+    db.close()
+
+
+def test_stores_from_one_path_share_remembered_answers(db_path: Path) -> None:
+    with HistoryStore.open(db_path) as one:
+        one.set_remembered("cue_word", "harbour")
+    with HistoryStore.open(db_path) as two:
+        assert two.remembered() == {"cue_word": "harbour"}
+
+
+def test_rows_hold_the_practice_day_and_counting_flag(store: HistoryStore) -> None:
+    night = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    session_id = begin(store, started_at=night, zone_offset=(0, "UTC"))
+    store.finish(session_id, "ended-early", 75, 2)
+    row = store._db.execute(
+        "SELECT practice_day, counts FROM sessions WHERE id = ?", (session_id,)
+    ).fetchone()
+    assert row == ("2026-03-01", 1)
