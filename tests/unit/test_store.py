@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from safeplace.history import store as store_module
+from safeplace.history.recorder import SessionRecorder
 from safeplace.history.store import (
     HistoryStore,
     HistoryUnavailable,
@@ -20,6 +21,7 @@ from safeplace.history.store import (
     UnknownSession,
     migrate,
 )
+from safeplace.settings import Settings
 
 START = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 
@@ -317,3 +319,98 @@ def test_rows_hold_the_practice_day_and_counting_flag(store: HistoryStore) -> No
         "SELECT practice_day, counts FROM sessions WHERE id = ?", (session_id,)
     ).fetchone()
     assert row == ("2026-03-01", 1)
+
+
+# --- the recorder: what the player calls ----------------------------------------------------
+
+
+def recorder_for(store: HistoryStore | None, tmp_path: Path, **settings: object) -> SessionRecorder:
+    return SessionRecorder(store, Settings(**settings), tmp_path / "state" / "pending.jsonl")
+
+
+def test_the_recorder_writes_a_whole_session(store: HistoryStore, tmp_path: Path) -> None:
+    recorder = recorder_for(store, tmp_path)
+    session_id = recorder.start("calm-place", "Calm place", "hash", 600)
+    assert store.session(session_id).outcome == "open"
+    recorder.rating("before", 7)
+    recorder.step_reached(2, 95.0)
+    assert store.session(session_id).practised_seconds == 95.0
+    recorder.answer("Describe your calm place", "A beach at dawn")
+    recorder.answer("A word to bring it back?", "dawn", "cue_word")
+    recorder.finish(600.0, 6)
+    recorder.rating("after", 3)  # the check-in after the end still belongs to the session
+    row = store.session(session_id)
+    assert (row.outcome, row.practised_seconds, row.steps_reached) == ("completed", 600.0, 6)
+    assert (row.rating_before, row.rating_after) == (7, 3)
+    assert [a.answer for a in store.answers(session_id)] == ["A beach at dawn", "dawn"]
+    assert recorder.remembered() == {"cue_word": "dawn"}
+    assert recorder.problem is None
+    assert not (tmp_path / "state" / "pending.jsonl").exists()
+
+
+def test_with_answers_off_only_named_answers_are_kept(store: HistoryStore, tmp_path: Path) -> None:
+    recorder = recorder_for(store, tmp_path, keep_answers=False)
+    session_id = recorder.start("calm-place", "Calm place", "hash", 600)
+    recorder.answer("Describe your calm place", "A beach at dawn")
+    recorder.answer("A word to bring it back?", "dawn", "cue_word")
+    recorder.end_early(120.0, 3)
+    assert store.answers(session_id) == []
+    assert store.remembered() == {"cue_word": "dawn"}
+    assert store.session(session_id).outcome == "ended-early"
+
+
+def test_starting_again_ends_the_previous_session_early(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    recorder = recorder_for(store, tmp_path)
+    first = recorder.start("box", "Box", "hash", 300)
+    recorder.step_reached(3, 150.0)
+    recorder.start("scan", "Scan", "hash", 300)
+    assert (store.session(first).outcome, store.session(first).practised_seconds) == (
+        "ended-early",
+        150.0,
+    )
+
+
+def test_calls_without_a_session_and_bad_ratings_are_ignored(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    recorder = recorder_for(store, tmp_path)
+    recorder.step_reached(1, 5.0)
+    recorder.finish(5.0, 1)
+    recorder.answer("prompt", "answer")
+    session_id = recorder.start("box", "Box", "hash", 300)
+    recorder.rating("before", 11)
+    recorder.rating("during", 3)  # type: ignore[arg-type]
+    recorder.finish(300.0, 4)
+    recorder.end_early(10.0, 1)  # already finished: nothing changes
+    row = store.session(session_id)
+    assert (row.rating_before, row.outcome) == (None, "completed")
+    assert recorder.problem is None
+
+
+def test_without_a_store_practice_is_not_recorded(tmp_path: Path) -> None:
+    recorder = recorder_for(None, tmp_path)
+    recorder.start("box", "Box", "hash", 300)
+    recorder.answer("A cue word?", "dawn", "cue_word")
+    recorder.finish(300.0, 4)
+    assert recorder.problem is None
+    assert recorder.remembered() == {"cue_word": "dawn"}
+    assert not (tmp_path / "state").exists()
+
+
+def test_a_store_factory_is_opened_on_first_use(db_path: Path, tmp_path: Path) -> None:
+    opened: list[HistoryStore] = []
+
+    def open_store() -> HistoryStore:
+        opened.append(HistoryStore.open(db_path))
+        return opened[-1]
+
+    recorder = SessionRecorder(open_store, Settings(), tmp_path / "pending.jsonl")
+    assert opened == []
+    session_id = recorder.start("box", "Box", "hash", 300)
+    recorder.finish(300.0, 4)
+    recorder.start("box", "Box", "hash", 300)
+    assert len(opened) == 1
+    assert opened[0].session(session_id).outcome == "completed"
+    recorder.close()
