@@ -1,15 +1,30 @@
-"""Shared fixtures: every test gets its own SAFEPLACE_HOME, so no test touches a real home."""
+"""Shared fixtures: every test gets its own SAFEPLACE_HOME, so no test touches a real home.
+
+The app fixtures build the real app through ``make_app`` with a fake clock, a fixed "now",
+no cursor blink, and the bundled library plus the small test exercises in fixtures/.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from safeplace.exercise.library import Library, load_library
+from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths, resolve_paths
+from safeplace.playback.clock import FakeClock
+from safeplace.settings import Settings
+from safeplace.ui.app import SafeplaceApp, make_app
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "exercises"
+FIXED_NOW = datetime.fromisoformat("2026-11-20T20:30:00+00:00")
+
+AppFactory = Callable[..., SafeplaceApp]
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +39,44 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 @pytest.fixture
 def paths(isolated_home: Path) -> Paths:
     return resolve_paths({"SAFEPLACE_HOME": str(isolated_home)})
+
+
+@pytest.fixture
+def library(paths: Paths) -> Library:
+    return load_library(paths, extra_dirs=[FIXTURES])
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(1000.0)
+
+
+@pytest.fixture
+def store(paths: Paths) -> Iterator[HistoryStore]:
+    opened = HistoryStore.open(paths.history_db)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def build_app(paths: Paths, library: Library, clock: FakeClock) -> AppFactory:
+    def build(
+        exercise_id: str | None = None,
+        *,
+        store: HistoryStore | None = None,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> SafeplaceApp:
+        return make_app(
+            settings or Settings(),
+            clock,
+            store,
+            library,
+            paths=paths,
+            exercise_id=exercise_id,
+            now=lambda: FIXED_NOW,
+            cursor_blink=False,
+            **options,
+        )
+
+    return build

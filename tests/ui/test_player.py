@@ -8,12 +8,12 @@ from textual.widgets import TextArea
 
 from safeplace.history.store import HistoryStore
 from safeplace.playback.clock import FakeClock
+from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.confirm import ConfirmEnd
 from safeplace.ui.screens.help import HelpScreen
 from safeplace.ui.screens.player import PlayerScreen
 from safeplace.ui.widgets.pacer import Pacer
-from safeplace.ui.app import SafeplaceApp
 
 AppFactory = Callable[..., SafeplaceApp]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from safeplace.playback.session import EndedEarly
+from safeplace.exercise.model import RateStep
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
@@ -58,6 +58,14 @@ class Practice:
                 after = value
         return before, self.after_rating if self.after_rating is not None else after
 
+    def rating_labels(self) -> tuple[str, str]:
+        """The words for 0 and 10 that this exercise's own ratings used."""
+        for segment in self.session.timeline.segments:
+            if isinstance(segment.step, RateStep):
+                step = segment.step
+                return self.session.render(step.low), self.session.render(step.high)
+        return "calm", "very upset"
+
     def summary(self) -> Summary:
         exercise = self.loaded.exercise
         minutes = self.session.practised_seconds / 60
@@ -82,7 +90,3 @@ def _change_line(before: int | None, after: int | None) -> str:
     if change > 0:
         line += " Sometimes it goes this way. Press g for a short eyes-open grounding if you like."
     return line
-
-
-def ended_early(events: list[Any]) -> bool:
-    return any(isinstance(event, EndedEarly) for event in events)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -41,9 +41,9 @@ class ClosingScreen(Screen[None]):
             yield Static(Content(summary.headline), id="closing-headline")
             yield Static(Content(summary.detail), id="closing-detail")
             if summary.invite_rating:
-                with Center():
-                    yield Static("How do you feel now, if you'd like to say?", id="rate-again")
-                yield RatingScale(id="closing-rating")
+                yield Static("How do you feel now, if you'd like to say?", id="rate-again")
+                low, high = self.practice.rating_labels()
+                yield RatingScale(low, high, id="closing-rating")
             yield Static(Content(summary.change_line), id="closing-change")
             yield Static(Content(summary.gentle_line), id="closing-gentle")
             if self.practice.log.problem:

@@ -24,9 +24,7 @@ class ConfirmEnd(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Stop here?", id="dialog-title")
-            yield Static(
-                "Stopping is always fine. What you did still counts.", id="dialog-text"
-            )
+            yield Static("Stopping is always fine. What you did still counts.", id="dialog-text")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Stop here", id="stop", variant="primary")
                 yield Button("Keep going", id="keep")

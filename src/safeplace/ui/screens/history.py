@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -105,7 +106,7 @@ class HistoryScreen(Screen[None]):
             if row.rated_pairs:
                 change += f"  ({row.rated_pairs} rated)"
             helps.add_row(
-                Content(row.title), str(row.count), f"{row.minutes:.0f}", change, key=row.exercise_id
+                Text(row.title), str(row.count), f"{row.minutes:.0f}", change, key=row.exercise_id
             )
         note = (
             "Lower after than before means the exercise eased things. "
@@ -120,7 +121,7 @@ class HistoryScreen(Screen[None]):
             after = "–" if record.rating_after is None else str(record.rating_after)
             table.add_row(
                 record.practice_day.isoformat(),
-                Content(record.title),
+                Text(record.title),
                 f"{record.practised_seconds / 60:.0f}",
                 OUTCOME_WORDS.get(record.outcome, record.outcome),
                 f"{before} → {after}",

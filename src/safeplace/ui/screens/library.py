@@ -68,17 +68,18 @@ class LibraryScreen(Screen[None]):
             if not group:
                 continue
             options.add_option(
-                Option(Content.styled(CATEGORY_NAMES.get(category, category), "bold"),
-                       disabled=True)
+                Option(
+                    Content.styled(CATEGORY_NAMES.get(category, category), "bold"), disabled=True
+                )
             )
             for loaded in group:
                 exercise = loaded.exercise
-                label = Content.assemble(
-                    "  ", exercise.title, (f"  {exercise.minutes} min", "dim")
-                )
+                label = Content.assemble("  ", exercise.title, (f"  {exercise.minutes} min", "dim"))
                 options.add_option(Option(label, id=exercise.id))
-        first = next((i for i in range(options.option_count) if not
-                      options.get_option_at_index(i).disabled), None)
+        first = next(
+            (i for i in range(options.option_count) if not options.get_option_at_index(i).disabled),
+            None,
+        )
         options.highlighted = first
         if first is None:
             self.query_one("#exercise-preview", Static).update(
@@ -111,8 +112,11 @@ class LibraryScreen(Screen[None]):
         if exercise.suits:
             lines.append(Content("Suits: " + ", ".join(STATE_WORDS[s] for s in exercise.suits)))
         if exercise.cautions:
-            lines.append(Content("Good to know: " + ", ".join(
-                c.replace("-", " ") for c in exercise.cautions)))
+            lines.append(
+                Content(
+                    "Good to know: " + ", ".join(c.replace("-", " ") for c in exercise.cautions)
+                )
+            )
         lines += [Content(""), Content.styled("Enter to begin", "dim")]
         self.query_one("#exercise-preview", Static).update(Content("\n").join(lines))
 

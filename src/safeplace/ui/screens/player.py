@@ -253,7 +253,7 @@ class PlayerScreen(Screen[None]):
         if action == "toggle_pause":
             return not waiting
         if action == "skip_question":
-            return True if waiting else False
+            return waiting
         if action == "submit_answer":
             return kind == "prompt"
         return True

@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from safeplace.ui.widgets.layout import append_centred
+
 PHASE_WORDS = {
     "in": "Breathe in",
     "top-up": "A little more",
@@ -63,7 +65,12 @@ class Pacer(Widget):
             size = round(size * BASIC_STEPS) / BASIC_STEPS
         changed = (name, count, cycle) != (self._shown_phase, self._shown_count, self._shown_cycle)
         changed = changed or (self.motion != "none" and abs(size - self._fill) > 0.004)
-        self._shown_phase, self._fill, self._shown_count, self._shown_cycle = name, size, count, cycle
+        self._shown_phase, self._fill, self._shown_count, self._shown_cycle = (
+            name,
+            size,
+            count,
+            cycle,
+        )
         if changed:
             self.refresh()
 
@@ -83,13 +90,14 @@ class Pacer(Widget):
         label_style = self.get_component_rich_style("pacer--label")
         width = self.size.width
         if self.motion == "none":
-            text = Text(self.cue.center(width), style=cue_style, no_wrap=True)
-            text.append("\n" + self.breath_count.center(width), style=label_style)
-            return text
-        rows = max(1, min(MAX_ORB_ROWS, self.size.height - 3))
-        text = self._orb(rows, width)
-        text.append("\n\n" + self.cue.center(width), style=cue_style)
-        text.append("\n" + self.breath_count.center(width), style=label_style)
+            text = Text(no_wrap=True)
+        else:
+            rows = max(1, min(MAX_ORB_ROWS, self.size.height - 3))
+            text = self._orb(rows, width)
+            text.append("\n\n")
+        append_centred(text, self.cue, width, cue_style)
+        text.append("\n")
+        append_centred(text, self.breath_count, width, label_style)
         return text
 
     def _orb(self, rows: int, columns: int) -> Text:
@@ -110,7 +118,7 @@ class Pacer(Widget):
                 edge = "▐" if half - whole >= 0.5 else ""
                 line = edge + "█" * (2 * whole) + ("▌" if edge else "")
                 line = line or "·"
-            text.append(line.center(columns), style=style)
+            append_centred(text, line, columns, style)
             if row < rows - 1:
                 text.append("\n")
         return text

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from safeplace.ui.widgets.layout import append_centred
+
 
 class RatingScale(Widget, can_focus=True):
     """Eleven cells, 0 to 10; the chosen one is highlighted."""
@@ -64,16 +66,19 @@ class RatingScale(Widget, can_focus=True):
         chosen = self.get_component_rich_style("rating--chosen")
         cell = self.get_component_rich_style("rating--cell")
         label = self.get_component_rich_style("rating--label")
-        text = Text(justify="center")
+        width = self.size.width
+        scale_width = 11 * 3 + 10
+        text = Text(no_wrap=True)
+        text.append(" " * max(0, (width - scale_width) // 2))
         for number in range(11):
-            style = chosen if number == self.value else cell
-            text.append(f" {number} ", style=style)
+            text.append(f" {number} ", style=chosen if number == self.value else cell)
             if number < 10:
                 text.append(" ")
         text.append("\n")
-        gap = max(1, 43 - len(self.low) - len(self.high) - 4)
-        text.append(f"0 {self.low}" + " " * gap + f"{self.high} 10", style=label)
+        ends = f"0 {self.low}", f"{self.high} 10"
+        gap = max(1, scale_width - len(ends[0]) - len(ends[1]))
+        append_centred(text, ends[0] + " " * gap + ends[1], width, label)
         text.append("\n")
         hint = "Enter to keep this" if self.value is not None else "type a number, or use ← →"
-        text.append(hint, style=label)
+        append_centred(text, hint, width, label)
         return text
