@@ -155,13 +155,10 @@ class SafeplaceApp(App[int]):
         practice = self.practice
         if practice is not None and not practice.session.view().is_finished:
             practice.record(practice.session.end())
-        if practice is not None:
-            practice.log.close()
 
     def show_closing(self, practice: Practice) -> None:
         from safeplace.ui.screens.closing import ClosingScreen
 
-        practice.log.close()
         self.switch_screen(ClosingScreen(practice))
 
     def leave_closing(self) -> None:
@@ -182,7 +179,6 @@ class SafeplaceApp(App[int]):
             if running.loaded.exercise.id == grounding.exercise.id:
                 return
             running.record(running.session.end())
-            running.log.close()
         origin: Origin = practice.origin if practice is not None else "library"
         self.start_exercise(grounding, origin=origin)
 

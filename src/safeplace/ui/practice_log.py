@@ -80,9 +80,6 @@ class PracticeLog:
         if self._recorder is not None:
             self._submit(self._recorder.rating, "after", value)
 
-    def close(self) -> None:
-        """Nothing to release per practice: the writer belongs to the app."""
-
     def _submit(self, call: Callable[..., object], *args: object) -> None:
         if self._writer is None:
             call(*args)

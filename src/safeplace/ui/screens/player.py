@@ -81,6 +81,7 @@ class PlayerScreen(Screen[None]):
                     "", id="answer", soft_wrap=True, tab_behavior="focus", placeholder=""
                 )
                 yield RatingScale(id="rating")
+            yield Static("", id="save-problem")
             yield ProgressLine(id="progress")
         yield Static(
             "Paused\n\nTake all the time you need.\nPress space to go on, or escape to stop.",
@@ -156,6 +157,10 @@ class PlayerScreen(Screen[None]):
             )
         self.query_one(ProgressLine).fraction = view.progress
         self.query_one("#time-left", Static).update(_time_left(view))
+        problem = self.practice.log.problem
+        if problem and not self.has_class("-unsaved"):
+            self.add_class("-unsaved")
+            self.query_one("#save-problem", Static).update(Content(problem))
         if view.is_paused != self._paused_shown:
             self._paused_shown = view.is_paused
             self.set_class(view.is_paused, "-paused")
