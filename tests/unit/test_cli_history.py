@@ -202,7 +202,7 @@ def test_a_damaged_history_is_moved_aside_and_reported(
     assert run(paths, "history") == 0
     captured = capsys.readouterr()
     assert "No practice recorded yet." in captured.out
-    assert captured.err.startswith("Your history file could not be read (the history file is")
+    assert captured.err.startswith("Your history file could not be read (it is not an SQLite")
     assert len(list(paths.data_dir.glob("history.corrupt-*.db"))) == 1
 
 

@@ -168,7 +168,7 @@ def failure_reason(error: BaseException) -> str:
 
 _REASONS = (
     ("SQLITE_FULL", "the disk is full"),
-    ("SQLITE_READONLY", "the history folder is read-only"),
+    ("SQLITE_READONLY", "the history file or its folder is read-only"),
     ("SQLITE_CANTOPEN", "the history file could not be opened"),
     ("SQLITE_IOERR", "the disk reported an error"),
     ("SQLITE_BUSY", "another safeplace kept the history busy"),
@@ -177,6 +177,7 @@ _REASONS = (
     ("SQLITE_NOTADB", "the history file is damaged"),
 )
 _DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_HEADER = b"SQLite format 3\x00"
 
 _SCHEMA_V1 = (
     """CREATE TABLE sessions (
@@ -623,8 +624,41 @@ class _Damaged(Exception):
         self.reason = reason
 
 
+def _check(path: Path, busy_timeout: float) -> None:
+    """Raise _Damaged if an existing file is not a sound database, without changing it.
+
+    SQLite drops the -wal beside a file whose header it cannot read, and a read-write connection
+    checkpoints on closing; so the header is read by hand and the check is made read-only.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise HistoryUnavailable(path, failure_reason(error)) from error
+    if not header:
+        return  # zero bytes: a valid, empty database
+    if header != _HEADER:
+        raise _Damaged("it is not an SQLite database")
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    try:
+        probe = sqlite3.connect(uri, uri=True, timeout=busy_timeout)
+        try:
+            problems = probe.execute("PRAGMA quick_check").fetchall()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as error:
+        if (error.sqlite_errorname or "").startswith(_DAMAGE):
+            raise _Damaged(failure_reason(error)) from error
+        return  # not damage (busy, read-only folder...): the connection itself will say
+    if problems != [("ok",)]:
+        raise _Damaged("the history file is damaged")
+
+
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    """Connect, check and migrate; raises _Damaged for a file that is not a sound database."""
+    """Check, connect and migrate; raises _Damaged for a file that is not a sound database."""
+    _check(path, busy_timeout)
     try:
         db = sqlite3.connect(
             path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
@@ -642,9 +676,6 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA secure_delete = ON")  # erased answers do not linger in free pages
-        problems = db.execute("PRAGMA quick_check").fetchall()
-        if problems != [("ok",)]:
-            raise _Damaged("the history file is damaged")
         migrate(db)
     except sqlite3.DatabaseError as error:
         db.close()
