@@ -63,10 +63,11 @@ def session(
     before: int | None = None,
     after: int | None = None,
     day_start_hour: int = 4,
+    number: int = 0,
 ) -> SessionRecord:
     offset, name = local_offset(start, ZoneInfo(zone))
     return SessionRecord(
-        id=f"{exercise}-{start.isoformat()}-{zone}",
+        id=f"{number}-{exercise}-{start.isoformat()}-{zone}",
         exercise_id=exercise,
         title=title or exercise.title(),
         content_hash="h",
@@ -171,6 +172,7 @@ def build(items: list[Practice]) -> list[SessionRecord]:
     return [
         session(
             start + timedelta(minutes=minutes),
+            number=number,
             zone=zone,
             outcome=outcome,
             seconds=seconds,
@@ -178,7 +180,7 @@ def build(items: list[Practice]) -> list[SessionRecord]:
             before=before,
             after=after,
         )
-        for minutes, zone, outcome, seconds, exercise, before, after in items
+        for number, (minutes, zone, outcome, seconds, exercise, before, after) in enumerate(items)
     ]
 
 
