@@ -316,7 +316,7 @@ def test_rows_hold_the_practice_day_and_counting_flag(store: HistoryStore) -> No
     session_id = begin(store, started_at=night, zone_offset=(0, "UTC"))
     store.finish(session_id, "ended-early", 75, 2)
     row = store._db.execute(
-        "SELECT practice_day, counts FROM sessions WHERE id = ?", (session_id,)
+        "SELECT date(day_ordinal + 1721424.5), counts FROM sessions WHERE id = ?", (session_id,)
     ).fetchone()
     assert row == ("2026-03-01", 1)
 

@@ -25,6 +25,7 @@ from safeplace.history.store import (
     DayTotal,
     ExerciseTotal,
     HistoryStore,
+    PracticeTotals,
     SessionRecord,
 )
 
@@ -71,37 +72,40 @@ def compute_stats(
     rest_days_per_week: int,
 ) -> Stats:
     """All statistics from session records (days assigned with ``day_start_hour``)."""
-    days, exercises = summarize(sessions, day_start_hour, through=today)
-    return stats_from_totals(days, exercises, today=today, rest_days_per_week=rest_days_per_week)
+    totals = summarize(sessions, day_start_hour, through=today, recent_from=first_shown(today))
+    return stats_from_totals([totals], today=today, rest_days_per_week=rest_days_per_week)
 
 
 def stats_from_store(
     store: HistoryStore, *, today: date, day_start_hour: int, rest_days_per_week: int
 ) -> Stats:
     """The same as :func:`compute_stats` over every session, with SQLite doing the sums."""
-    days, exercises, others = store.practice_totals(day_start_hour, through=today)
-    more_days, more_exercises = summarize(others, day_start_hour, through=today)
-    return stats_from_totals(
-        [*days, *more_days],
-        [*exercises, *more_exercises],
-        today=today,
-        rest_days_per_week=rest_days_per_week,
-    )
+    recent_from = first_shown(today)
+    totals, others = store.practice_totals(day_start_hour, through=today, recent_from=recent_from)
+    more = summarize(others, day_start_hour, through=today, recent_from=recent_from)
+    return stats_from_totals([totals, more], today=today, rest_days_per_week=rest_days_per_week)
+
+
+def first_shown(today: date) -> date:
+    """The first day the heatmap shows: the Monday 52 weeks before this week's."""
+    return week_start(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
 
 
 def summarize(
-    sessions: Iterable[SessionRecord], day_start_hour: int, *, through: date
-) -> tuple[list[DayTotal], list[ExerciseTotal]]:
-    """Counted practice up to ``through``, summed by day and by exercise."""
-    days: dict[date, DayTotal] = {}
+    sessions: Iterable[SessionRecord], day_start_hour: int, *, through: date, recent_from: date
+) -> PracticeTotals:
+    """Counted practice up to ``through``, summed as the store sums it."""
+    days: set[int] = set()
+    recent: dict[date, DayTotal] = {}
     exercises: dict[str, ExerciseTotal] = {}
     for session in sessions:
         day = session.day_for(day_start_hour)
         if not session.counts or day > through:
             continue
-        seconds = session.practised_seconds
-        change = session.rating_change
-        days[day] = _add_days(days.get(day), DayTotal(day, 1, seconds))
+        days.add(day.toordinal())
+        seconds, change = session.practised_seconds, session.rating_change
+        if day >= recent_from:
+            recent[day] = _add_days(recent.get(day), DayTotal(day, 1, seconds))
         exercises[session.exercise_id] = _add_exercises(
             exercises.get(session.exercise_id),
             ExerciseTotal(
@@ -114,39 +118,37 @@ def summarize(
                 int(change is not None),
             ),
         )
-    return list(days.values()), list(exercises.values())
+    return PracticeTotals(list(days), list(recent.values()), list(exercises.values()))
 
 
 def stats_from_totals(
-    day_totals: Iterable[DayTotal],
-    exercise_totals: Iterable[ExerciseTotal],
-    *,
-    today: date,
-    rest_days_per_week: int,
+    parts: Iterable[PracticeTotals], *, today: date, rest_days_per_week: int
 ) -> Stats:
-    """Statistics from sums by day and by exercise (the same day or exercise may repeat)."""
+    """Statistics from sums (several parts may share days and exercises)."""
+    practised: set[int] = set()
     by_day: dict[date, DayTotal] = {}
-    for total in day_totals:
-        by_day[total.day] = _add_days(by_day.get(total.day), total)
     by_exercise: dict[str, ExerciseTotal] = {}
-    for exercise in exercise_totals:
-        key = exercise.exercise_id
-        by_exercise[key] = _add_exercises(by_exercise.get(key), exercise)
+    for part in parts:
+        practised.update(part.days)
+        for total in part.recent:
+            by_day[total.day] = _add_days(by_day.get(total.day), total)
+        for exercise in part.exercises:
+            key = exercise.exercise_id
+            by_exercise[key] = _add_exercises(by_exercise.get(key), exercise)
 
     minutes = {day: total.seconds / 60 for day, total in by_day.items()}
-    current, longest = streaks(sorted(by_day), today, rest_days_per_week)
-    first_shown = week_start(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
+    current, longest = _streaks(sorted(practised), today.toordinal(), rest_days_per_week)
     recent = today - timedelta(days=RECENT_DAYS - 1)
     return Stats(
         today=today,
         current_streak=current,
         longest_streak=longest,
-        done_today=today in by_day,
-        total_sessions=sum(total.sessions for total in by_day.values()),
-        total_minutes=sum(minutes.values()),
-        days_practised=len(by_day),
+        done_today=today.toordinal() in practised,
+        total_sessions=sum(total.sessions for total in by_exercise.values()),
+        total_minutes=sum(total.seconds for total in by_exercise.values()) / 60,
+        days_practised=len(practised),
         days_practised_last_30=sum(1 for day in by_day if day >= recent),
-        heatmap=tuple((day, minutes.get(day, 0.0)) for day in _dates(first_shown, today)),
+        heatmap=tuple((day, minutes.get(day, 0.0)) for day in _dates(first_shown(today), today)),
         weekly_minutes=_weekly_minutes(minutes, today),
         per_exercise=_what_helps(by_exercise.values()),
         rest_days_per_week=rest_days_per_week,
@@ -155,18 +157,25 @@ def stats_from_totals(
 
 def streaks(practised: Sequence[date], today: date, rest_days_per_week: int) -> tuple[int, int]:
     """(current, longest) streak over sorted distinct practice days (later than today: ignored)."""
-    rest_days = _RestDays(rest_days_per_week)
+    ordinals = [day.toordinal() for day in practised]
+    return _streaks(ordinals, today.toordinal(), rest_days_per_week)
+
+
+def _streaks(practised: Sequence[int], today: int, rest_days_per_week: int) -> tuple[int, int]:
+    """:func:`streaks` over day ordinals; the loop runs once per practised day."""
+    bridge = _RestDays(rest_days_per_week).bridge
     current = longest = 0
-    previous: date | None = None
+    previous = None
     for day in practised:
         if day > today:
             break
-        if previous is not None and not rest_days.bridge(previous, day):
+        if previous is not None and day - previous > 1 and not bridge(previous, day):
             current = 0
         current += 1
-        longest = max(longest, current)
+        if current > longest:
+            longest = current
         previous = day
-    if previous is not None and not rest_days.bridge(previous, today):
+    if previous is not None and not bridge(previous, today):
         current = 0
     return current, longest
 
@@ -178,19 +187,18 @@ class _RestDays:
         if not 0 <= per_week <= 6:
             raise ValueError("rest days per week must be between 0 and 6")
         self.per_week = per_week
-        self.week: date | None = None
+        self.week = -1
         self.used = 0
 
-    def bridge(self, practised: date, next_practice: date) -> bool:
+    def bridge(self, practised: int, next_practice: int) -> bool:
         """Spend rest days on the days missed in between; False when the streak ends."""
-        missed = practised + timedelta(days=1)
-        while missed < next_practice:
-            if week_start(missed) != self.week:
-                self.week, self.used = week_start(missed), 0
+        for missed in range(practised + 1, next_practice):
+            week = (missed - 1) // 7  # ordinal 1, 1 January of year 1, was a Monday
+            if week != self.week:
+                self.week, self.used = week, 0
             if self.used == self.per_week:
                 return False
             self.used += 1
-            missed += timedelta(days=1)
         return True
 
 

@@ -124,8 +124,18 @@ class ExerciseTotal(NamedTuple):
     last_started_ms: int
     sessions: int
     seconds: float
-    change_sum: int
+    change_sum: float
     rated_pairs: int
+
+
+class PracticeTotals(NamedTuple):
+    """Counted practice, summed: what statistics are computed from."""
+
+    days: list[int]
+    """Every practised day, as ``date.toordinal()``."""
+    recent: list[DayTotal]
+    """Sessions and seconds of each practised day from the first one statistics show."""
+    exercises: list[ExerciseTotal]
 
 
 class HistoryDump(NamedTuple):
@@ -198,7 +208,9 @@ _SCHEMA_V1 = (
         rating_before INTEGER CHECK (rating_before BETWEEN 0 AND 10),
         rating_after INTEGER CHECK (rating_after BETWEEN 0 AND 10),
         updated_ms INTEGER NOT NULL,
-        practice_day TEXT NOT NULL,  -- days.practice_day_from_ms(started, offset, hour)
+        -- days.practice_day_from_ms(started, offset, hour).toordinal(); in SQL, read it
+        -- as a date with date(day_ordinal + 1721424.5)
+        day_ordinal INTEGER NOT NULL,
         counts INTEGER NOT NULL,     -- counts_as_practice(outcome, practised_seconds)
         owner TEXT NOT NULL          -- host:pid:store of the writer, '' when imported
     )""",
@@ -206,9 +218,9 @@ _SCHEMA_V1 = (
     "CREATE INDEX sessions_open ON sessions (outcome) WHERE outcome = 'open'",
     # Covering indexes: statistics are computed from these without touching the rows.
     """CREATE INDEX sessions_days
-        ON sessions (counts, day_start_hour, practice_day, practised_seconds)""",
+        ON sessions (counts, day_start_hour, day_ordinal, practised_seconds)""",
     """CREATE INDEX sessions_exercises ON sessions (counts, day_start_hour, exercise_id,
-        practice_day, practised_seconds, rating_before, rating_after, started_ms)""",
+        day_ordinal, practised_seconds, rating_before, rating_after, started_ms)""",
     """CREATE TABLE answers (
         session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
         position INTEGER NOT NULL,
@@ -232,7 +244,7 @@ _COLUMNS = (
     "rating_after, updated_ms"
 )
 _INSERT = (
-    f"INSERT INTO sessions ({_COLUMNS}, practice_day, counts, owner) "
+    f"INSERT INTO sessions ({_COLUMNS}, day_ordinal, counts, owner) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SESSION_ROW = tuple[
@@ -489,38 +501,45 @@ class HistoryStore:
                 self._db.execute("COMMIT")
 
     def practice_totals(
-        self, day_start_hour: int, through: date
-    ) -> tuple[list[DayTotal], list[ExerciseTotal], list[SessionRecord]]:
+        self, day_start_hour: int, *, through: date, recent_from: date
+    ) -> tuple[PracticeTotals, list[SessionRecord]]:
         """Counted practice up to ``through``, summed by SQLite over the covering indexes.
 
-        Only rows whose stored day used ``day_start_hour`` can be summed by their stored day;
-        the others come back as records for the caller to assign with days.py.
+        Rows whose stored day used another day-start hour come back as records, for the
+        caller to assign with days.py (see :func:`stats.stats_from_store`).
         """
-        last = through.isoformat()
-        where = "WHERE counts = 1 AND day_start_hour = ? AND practice_day <= ?"
+        where = "WHERE counts = 1 AND day_start_hour = ? AND day_ordinal <= ?"
+        params = (day_start_hour, through.toordinal())
         with self._lock:
-            day_rows = self._db.execute(
-                f"SELECT practice_day, count(*), sum(practised_seconds) FROM sessions {where} "
-                "GROUP BY practice_day",
-                (day_start_hour, last),
+            days = self._db.execute(
+                f"SELECT DISTINCT day_ordinal FROM sessions {where}", params
+            ).fetchall()
+            recent = self._db.execute(
+                "SELECT day_ordinal, count(*), sum(practised_seconds) "
+                f"FROM sessions {where} AND day_ordinal >= ? GROUP BY day_ordinal",
+                (*params, recent_from.toordinal()),
             ).fetchall()
             exercise_rows = self._db.execute(
                 "SELECT exercise_id, max(started_ms), count(*), sum(practised_seconds), "
-                "coalesce(sum(rating_after - rating_before), 0), "
-                "count(rating_after - rating_before) "
+                "total(rating_after - rating_before), count(rating_after - rating_before) "
                 f"FROM sessions {where} GROUP BY exercise_id",
-                (day_start_hour, last),
+                params,
             ).fetchall()
             exercises = [
                 ExerciseTotal(exercise_id, self._title(exercise_id, started), started, *sums)
                 for exercise_id, started, *sums in exercise_rows
             ]
             others = self._db.execute(
-                f"SELECT {_COLUMNS} FROM sessions WHERE counts = 1 AND day_start_hour != ?",
-                (day_start_hour,),
+                f"SELECT {_COLUMNS} FROM sessions "
+                "WHERE counts = 1 AND (day_start_hour < ? OR day_start_hour > ?)",
+                (day_start_hour, day_start_hour),
             ).fetchall()
-        days = [DayTotal(date.fromisoformat(day), count, secs) for day, count, secs in day_rows]
-        return days, exercises, [_record(row, day_start_hour) for row in others]
+        totals = PracticeTotals(
+            [day for (day,) in days],
+            [DayTotal(date.fromordinal(day), count, seconds) for day, count, seconds in recent],
+            exercises,
+        )
+        return totals, [_record(row, day_start_hour) for row in others]
 
     def _title(self, exercise_id: str, started_ms: int) -> str:
         row = self._db.execute(
@@ -776,7 +795,7 @@ def _row(record: SessionRecord) -> tuple[object, ...]:
         record.rating_before,
         record.rating_after,
         to_ms(record.updated_at),
-        practice_day_from_ms(started, record.utc_offset_seconds, record.day_start_hour).isoformat(),
+        practice_day_from_ms(started, record.utc_offset_seconds, record.day_start_hour).toordinal(),
         record.counts,
     )
 
