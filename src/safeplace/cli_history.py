@@ -93,7 +93,7 @@ def _command(run: Handler) -> Handler:
         try:
             return run(args, paths, settings)
         except (_Refused, HistoryUnavailable, ImportProblem) as problem:
-            _say(str(problem), sys.stderr)
+            _say(printable(str(problem)), sys.stderr)
         except (sqlite3.Error, OSError) as error:  # a failing disk: a sentence, no traceback
             _say(f"The history could not be used: {failure_reason(error)}.", sys.stderr)
         return 1
@@ -109,7 +109,7 @@ def _open(paths: Paths, *, create: bool = False) -> Iterator[HistoryStore | None
         return
     store = HistoryStore.open(paths.history_db)
     if store.notice:
-        _say(store.notice, sys.stderr)
+        _say(printable(store.notice), sys.stderr)
     try:
         yield store
     finally:

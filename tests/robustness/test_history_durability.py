@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -430,3 +431,66 @@ def _no_leftover_children() -> Iterator[None]:
             pass
     except ChildProcessError:
         pass
+
+
+# --- the same on a real filesystem: a tiny tmpfs that fills up, or is made read-only -------
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 160 KiB tmpfs (root with mount rights only; skipped elsewhere)."""
+    mount_point = tmp_path / "tmpfs"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def remount(mount_point: Path, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(mount_point)], check=True)
+
+
+def test_a_really_full_disk(tmpfs: Path, pending: Path) -> None:
+    db_path = tmpfs / "data" / "history.db"
+    kept = 0
+    with HistoryStore.open(db_path) as store:
+        try:
+            while True:
+                session_id = store.begin("box", "Box breathing", "hash", 300, day_start_hour=4)
+                store.add_answer(session_id, "What helps?", "a long answer " * 100)
+                store.finish(session_id, "completed", 300, 4)
+                kept += 1
+        except sqlite3.OperationalError as error:
+            assert error.sqlite_errorname == "SQLITE_FULL"
+        recorder = SessionRecorder(store, Settings(), pending)
+        session_id = practise(recorder)
+        assert recorder.problem == (
+            "This session could not be saved: the disk is full. Your practice goes on" + SAVED_LATER
+        )
+    assert integrity(db_path) == "ok"
+    assert len(rows(db_path, "SELECT id FROM sessions WHERE outcome = 'completed'")) == kept
+    remount(tmpfs, "size=8m")  # space freed
+    assert_saved_later(db_path, pending, session_id)
+
+
+def test_a_really_read_only_filesystem(tmpfs: Path, pending: Path) -> None:
+    remount(tmpfs, "size=8m")
+    db_path = tmpfs / "data" / "history.db"
+    make_history(db_path, sessions=3)
+    remount(tmpfs, "ro")
+    recorder = SessionRecorder(lambda: HistoryStore.open(db_path), Settings(), pending)
+    session_id = practise(recorder)
+    assert recorder.problem == (
+        "This session could not be saved: the history folder is read-only. "
+        "Your practice goes on" + SAVED_LATER
+    )
+    remount(tmpfs, "rw")
+    assert_saved_later(db_path, pending, session_id)
+    assert len(rows(db_path, "SELECT id FROM sessions")) == 5

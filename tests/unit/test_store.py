@@ -414,3 +414,13 @@ def test_a_store_factory_is_opened_on_first_use(db_path: Path, tmp_path: Path) -
     assert len(opened) == 1
     assert opened[0].session(session_id).outcome == "completed"
     recorder.close()
+
+
+def test_closing_the_recorder_keeps_a_store_it_was_given(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    recorder = recorder_for(store, tmp_path)
+    recorder.close()
+    session_id = recorder.start("box", "Box", "hash", 300)
+    recorder.finish(300.0, 4)
+    assert store.session(session_id).outcome == "completed"

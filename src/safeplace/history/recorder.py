@@ -48,6 +48,7 @@ except ImportError:  # Windows: appends and merges go unlocked
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # the person sees `problem`; logs only if the app asks
 StoreSource = Callable[[], HistoryStore] | HistoryStore | None
 
 
@@ -201,11 +202,11 @@ class SessionRecorder:
             return names
 
     def close(self) -> None:
-        """Close the store if this recorder opened it."""
+        """Close the store if this recorder opened it (a store it was given stays open)."""
         with self._lock:
             if self._store is not None and self._store is not self._open_store:
                 self._store.close()
-            self._store = None
+                self._store = None
 
     # --- internals -----------------------------------------------------------------------
 
@@ -241,7 +242,7 @@ class SessionRecorder:
             return
         store = self._connect()
         if store is None:
-            return  # _connect gave up already
+            return  # opening failed: _connect has switched to the pending file
         try:
             operation(store)
         except Exception as error:

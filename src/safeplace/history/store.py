@@ -176,6 +176,15 @@ def failure_reason(error: BaseException) -> str:
     return f"an unexpected error ({type(error).__name__})"
 
 
+def _reason(path: Path, error: BaseException) -> str:
+    """Like failure_reason; SQLite says only "cannot open" when the folder is read-only."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    cannot_write = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and cannot_write:
+        return "the history folder is read-only"
+    return failure_reason(error)
+
+
 _REASONS = (
     ("SQLITE_FULL", "the disk is full"),
     ("SQLITE_READONLY", "the history file or its folder is read-only"),
@@ -293,7 +302,7 @@ class HistoryStore:
             raise HistoryUnavailable(path, reason) from error
         notice = None
         if path.is_dir():
-            notice = _move_aside(path, "is a folder, not a history file")
+            notice = _move_aside(path, "it is a folder, not a history file")
         try:
             db = _connect(path, busy_timeout)
         except _Damaged as damage:
@@ -301,7 +310,7 @@ class HistoryStore:
             try:
                 db = _connect(path, busy_timeout)
             except (_Damaged, sqlite3.Error) as error:
-                raise HistoryUnavailable(path, failure_reason(error)) from error
+                raise HistoryUnavailable(path, _reason(path, error)) from error
         store = cls(db, path, clock)
         store.notice = notice
         return store
@@ -655,7 +664,7 @@ def _check(path: Path, busy_timeout: float) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise HistoryUnavailable(path, failure_reason(error)) from error
+        raise HistoryUnavailable(path, _reason(path, error)) from error
     if not header:
         return  # zero bytes: a valid, empty database
     if header != _HEADER:
@@ -683,7 +692,7 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
             path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as error:
-        raise HistoryUnavailable(path, failure_reason(error)) from error
+        raise HistoryUnavailable(path, _reason(path, error)) from error
     try:
         # The version is read first: a newer file must stay byte for byte as it is.
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -700,7 +709,7 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         db.close()
         if (error.sqlite_errorname or "").startswith(_DAMAGE):
             raise _Damaged(failure_reason(error)) from error
-        raise HistoryUnavailable(path, failure_reason(error)) from error
+        raise HistoryUnavailable(path, _reason(path, error)) from error
     except BaseException:
         db.close()
         raise
