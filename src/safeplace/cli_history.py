@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from safeplace.exercise.text import NAME_PATTERN, printable
 from safeplace.history import days
 from safeplace.history.exchange import (
+    EXPORT_FORMATS,
     ImportProblem,
     export_history,
     import_history,
@@ -63,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     stats.set_defaults(handler=run_stats)
 
     export = subparsers.add_parser("export", help="write your history as CSV, JSON or Markdown")
-    export.add_argument("--format", choices=("csv", "json", "markdown"), default="json")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
     export.add_argument("-o", "--output", metavar="FILE", type=Path, help="file to write")
     export.set_defaults(handler=run_export)
 
