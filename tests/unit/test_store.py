@@ -424,3 +424,11 @@ def test_closing_the_recorder_keeps_a_store_it_was_given(
     session_id = recorder.start("box", "Box", "hash", 300)
     recorder.finish(300.0, 4)
     assert store.session(session_id).outcome == "completed"
+
+
+def test_a_naive_start_time_is_taken_as_local_time(store: HistoryStore, tmp_path: Path) -> None:
+    recorder = recorder_for(store, tmp_path)
+    naive = datetime(2026, 3, 2, 9, 30)
+    session_id = recorder.start("box", "Box", "hash", 300, started_at=naive)
+    assert store.session(session_id).started_at == naive.astimezone()
+    assert recorder.problem is None

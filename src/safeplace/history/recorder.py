@@ -104,7 +104,7 @@ class SessionRecorder:
             if self._draft is not None and self._draft.record.outcome == "open":
                 previous = self._draft.record
                 self.end_early(previous.practised_seconds, previous.steps_reached)
-            start = started_at or self._clock()
+            start = (started_at or self._clock()).astimezone()  # a naive time is local
             offset, zone = local_offset(start)
             record = SessionRecord(
                 id=str(uuid.uuid4()),
