@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual.widgets import TextArea
 
 from safeplace.history.store import HistoryStore
+from safeplace.paths import Paths
 from safeplace.playback.clock import FakeClock
 from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
@@ -240,3 +241,21 @@ async def test_tiny_terminal_says_so_and_keeps_time(
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not app.screen.has_class("-too-small")
+
+
+async def test_practice_goes_on_when_the_history_cannot_be_written(
+    build_app: AppFactory, clock: FakeClock, paths: Paths
+) -> None:
+    paths.data_dir.parent.mkdir(parents=True, exist_ok=True)
+    paths.data_dir.write_text("a file where the data folder should be")
+    app = build_app("every-kind")  # no open store: the recorder tries, and fails
+    async with app.run_test() as pilot:
+        await pilot.press("5", "enter")
+        clock.advance(6.01)
+        await pilot.pause(TICK)
+        app.flush_history()
+        await pilot.pause(TICK)
+        assert app.practice.session.view().segment.kind == "breathe"
+        assert app.screen.has_class("-unsaved")
+        problem = str(app.screen.query_one("#save-problem").render())
+        assert "could not be saved" in problem

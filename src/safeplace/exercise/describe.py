@@ -81,7 +81,9 @@ def _one_line(step: AnyStep) -> str:
         return f"silence ({_clock(step.silence)})" + (f": {_short(step.note)}" if step.note else "")
     if isinstance(step, ItemsStep):
         each = _clock(step.seconds_each)
-        return f"{len(step.items)} items, {each} each: " + "; ".join(_short(i, 30) for i in step.items)
+        return f"{len(step.items)} items, {each} each: " + "; ".join(
+            _short(i, 30) for i in step.items
+        )
     if isinstance(step, PromptStep):
         kept = f" (remembered as {{{step.remember}}})" if step.remember else ""
         return f"prompt, waits for you{kept}: {_short(step.prompt)}"

@@ -310,7 +310,13 @@ class RepeatStep(_Strict):
 
 StepKind = Literal["say", "breathe", "silence", "items", "prompt", "rate", "repeat"]
 STEP_KINDS: tuple[StepKind, ...] = (
-    "say", "breathe", "silence", "items", "prompt", "rate", "repeat"
+    "say",
+    "breathe",
+    "silence",
+    "items",
+    "prompt",
+    "rate",
+    "repeat",
 )
 
 
@@ -489,18 +495,24 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[tuple[Location, str
                 continue
             for name in names:
                 if name not in known:
-                    yield loc, (
-                        f"unknown placeholder {{{name}}}: remember it in an earlier prompt "
-                        f"(remember: {name}) or declare it under recall with a default"
+                    yield (
+                        loc,
+                        (
+                            f"unknown placeholder {{{name}}}: remember it in an earlier prompt "
+                            f"(remember: {name}) or declare it under recall with a default"
+                        ),
                     )
         if isinstance(step, PromptStep) and step.remember and step.default:
             known.setdefault(step.remember, step.default)
         if isinstance(step, BreatheStep):
             phases = step.breathing.phases
             if phases.has_holds and "breath-holds" not in exercise.cautions:
-                yield (*path, "breathe"), (
-                    "this pattern holds the breath: add breath-holds to cautions so that "
-                    "people who avoid holds are told first"
+                yield (
+                    (*path, "breathe"),
+                    (
+                        "this pattern holds the breath: add breath-holds to cautions so that "
+                        "people who avoid holds are told first"
+                    ),
                 )
             if phases.top_up > 0 and phases.top_up >= phases.inhale:
                 yield (*path, "breathe"), "top_up should be shorter than the in-breath"
@@ -510,7 +522,10 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[tuple[Location, str
         yield ("steps",), f"plays {played} steps with repeats; the limit is {MAX_PLAYED_STEPS}"
     total = exercise.estimated_seconds()
     if total > MAX_TOTAL_SECONDS:
-        yield ("steps",), (
-            f"lasts about {total / 60:.0f} minutes; the limit is {MAX_TOTAL_SECONDS / 60:.0f}. "
-            "Split it into shorter exercises"
+        yield (
+            ("steps",),
+            (
+                f"lasts about {total / 60:.0f} minutes; the limit is {MAX_TOTAL_SECONDS / 60:.0f}. "
+                "Split it into shorter exercises"
+            ),
         )

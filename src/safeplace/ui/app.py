@@ -14,7 +14,7 @@ from safeplace.playback.clock import Clock
 from safeplace.playback.session import Session
 from safeplace.settings import Settings
 from safeplace.ui.practice import Origin, Practice
-from safeplace.ui.practice_log import new_writer, open_practice_log
+from safeplace.ui.practice_log import HistoryWriter, open_practice_log
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import Library, LoadedExercise
@@ -64,7 +64,7 @@ class SafeplaceApp(App[int]):
         self.now = now or (lambda: datetime.now().astimezone())
         self.cursor_blink = cursor_blink
         self.practice: Practice | None = None
-        self.history_writer = new_writer()
+        self.history_writer = HistoryWriter()
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -201,9 +201,8 @@ class SafeplaceApp(App[int]):
         self.exit(0)
 
     def flush_history(self) -> None:
-        """Wait until every queued history write is done (at exit, and in tests)."""
-        self.history_writer.shutdown(wait=True)
-        self.history_writer = new_writer()
+        """Wait until every queued history write is done (tests read the store after it)."""
+        self.history_writer.flush()
 
     def on_unmount(self) -> None:
         self.end_running_practice()

@@ -73,12 +73,16 @@ class PracticeLog:
                 self._submit(recorder.rating, event.moment, event.value)
             elif isinstance(event, Finished):
                 self._submit(recorder.finish, practised, reached)
+                self._submit(recorder.close)
             elif isinstance(event, EndedEarly):
                 self._submit(recorder.end_early, practised, reached)
+                self._submit(recorder.close)
 
     def rate_after(self, value: int) -> None:
+        """The closing screen's rating; the recorder accepts it after the end."""
         if self._recorder is not None:
             self._submit(self._recorder.rating, "after", value)
+            self._submit(self._recorder.close)
 
     def _submit(self, call: Callable[..., object], *args: object) -> None:
         if self._writer is None:
@@ -87,8 +91,15 @@ class PracticeLog:
             self._writer.submit(call, *args)
 
 
-def new_writer() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="safeplace-history")
+class HistoryWriter(ThreadPoolExecutor):
+    """One thread, so writes land in the order they were made."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="safeplace-history")
+
+    def flush(self, timeout: float | None = 30.0) -> None:
+        """Wait until everything submitted so far is written."""
+        self.submit(lambda: None).result(timeout)
 
 
 def open_practice_log(
@@ -99,10 +110,16 @@ def open_practice_log(
     writer: Executor | None,
     now: Callable[[], datetime],
 ) -> PracticeLog:
-    if store is None:
+    """A log for one practice. Without an open store it still tries to record: the recorder
+    opens the history itself, and keeps the session in the pending file if that fails too."""
+    source: HistoryStore | Callable[[], HistoryStore] | None = store
+    if store is None and paths is not None:
+        history_db = paths.history_db
+        source = lambda: HistoryStore.open(history_db)  # noqa: E731
+    if source is None:
         return PracticeLog(None, loaded, writer)
     pending = paths.pending_file if paths is not None else None
-    recorder = SessionRecorder(store, settings, pending, clock=lambda: now().astimezone())
+    recorder = SessionRecorder(source, settings, pending, clock=lambda: now().astimezone())
     return PracticeLog(recorder, loaded, writer)
 
 

@@ -82,7 +82,7 @@ class HistoryScreen(Screen[None]):
                 day_start_hour=settings.day_start_hour,
                 rest_days_per_week=settings.rest_days_per_week,
             )
-            sessions = store.sessions()[-RECENT_SESSIONS:]
+            sessions = store.sessions(day_start_hour=settings.day_start_hour)[-RECENT_SESSIONS:]
         except Exception as error:  # a damaged history must not take the app down
             self.app.call_from_thread(self._show_unavailable, error.__class__.__name__)
             return
