@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,6 +29,10 @@ TIMEOUT = 10.0
 EXIT_MARK = "EXIT="
 FORBIDDEN = ("Traceback", "Error")
 ORB = ("█", "▐", "▌")
+HANG_WARNING = (
+    "safeplace was still running 3 s after its terminal closed, so it was killed (known bug: "
+    "after a hang-up it can block forever in Textual's LinuxDriver.close())"
+)
 
 TINY = """\
 id: tiny-e2e
@@ -83,9 +88,11 @@ def time_left(screen: str) -> int:
 class Terminal:
     """A private tmux server with one window running one shell command."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, folder: Path) -> None:
         self.socket = f"safeplace-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.socket_path: str | None = None
         self.env = app_env(home)  # the server, and so the window, inherits it
+        self.pidfile = folder / "app.pid"
         self.screens: list[str] = []
 
     def tmux(self, *args: str) -> str:
@@ -99,18 +106,26 @@ class Terminal:
         )
         return done.stdout
 
-    def start(
-        self, args: list[str], size: tuple[int, int] = (100, 30), pidfile: Path | None = None
-    ) -> None:
+    def start(self, args: list[str], size: tuple[int, int] = (100, 30)) -> None:
         """Run `safeplace ARGS`; when it ends the shell prints EXIT=<code> and stays open."""
-        command = shlex.join([*safeplace(), *args])
-        if pidfile is not None:  # the shell notes its pid, then becomes the app: same pid
-            command = "sh -c " + shlex.quote(
-                f"echo $$ > {shlex.quote(str(pidfile))}; exec {command}"
-            )
+        # A child shell notes its pid, then becomes the app (same pid); the outer shell stays.
+        app = shlex.join([*safeplace(), *args])
+        note_pid = shlex.quote(f"echo $$ > {shlex.quote(str(self.pidfile))}; exec {app}")
         width, height = (str(n) for n in size)
-        shell = f"{command}; echo {EXIT_MARK}$?; sleep 600"
+        shell = f"sh -c {note_pid}; echo {EXIT_MARK}$?; sleep 600"
         self.tmux("new-session", "-d", "-x", width, "-y", height, shell)
+        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
+
+    @property
+    def pid(self) -> int:
+        return int(self.pidfile.read_text())
+
+    def app_running(self) -> bool:
+        try:
+            state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ValueError):
+            return False
+        return state != "Z"
 
     def screen(self) -> str:
         text = self.tmux("capture-pane", "-p")
@@ -147,8 +162,21 @@ class Terminal:
     def alternate_screen_on(self) -> bool:
         return self.tmux("display-message", "-p", "#{alternate_on}").strip() == "1"
 
-    def close(self) -> None:
+    def hang_up(self) -> None:
+        """Close the terminal, as closing its window would: the app gets SIGHUP."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        if self.socket_path:  # tmux 3.3 leaves its socket file behind
+            Path(self.socket_path).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Hang up, and never leave an app behind, even one that does not exit."""
+        self.hang_up()
+        deadline = time.monotonic() + 3
+        while self.pidfile.exists() and self.app_running():
+            if time.monotonic() > deadline:
+                warnings.warn(HANG_WARNING, stacklevel=1)
+                os.kill(self.pid, signal.SIGKILL)
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -166,10 +194,10 @@ def tiny(tmp_path: Path) -> list[str]:
 
 
 @pytest.fixture
-def term(home: Path) -> Iterator[Terminal]:
+def term(home: Path, tmp_path: Path) -> Iterator[Terminal]:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (`make tmux` installs it with apt-get)")
-    terminal = Terminal(home)
+    terminal = Terminal(home, tmp_path)
     yield terminal
     terminal.close()
 
@@ -196,17 +224,31 @@ def test_pause_resume_finish_and_quit(term: Terminal, home: Path, tiny: list[str
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_signal_ends_the_session_early(
-    term: Terminal, home: Path, tiny: list[str], tmp_path: Path, sig: signal.Signals
+    term: Terminal, home: Path, tiny: list[str], sig: signal.Signals
 ) -> None:
-    pidfile = tmp_path / "pid"
-    term.start(["play", *tiny], pidfile=pidfile)
+    term.start(["play", *tiny])
     term.wait_for("Settle in.", "left")
-    os.kill(int(pidfile.read_text()), sig)
+    os.kill(term.pid, sig)
     # A shell reports 128+N for death by signal too: the screen and history tell them apart.
     assert term.exit_code() == 128 + sig
     assert not term.alternate_screen_on()
     sessions = history(home)
     assert [(s["exercise_id"], s["outcome"]) for s in sessions] == [("tiny-e2e", "ended-early")]
+
+
+def test_closing_the_terminal_keeps_the_session(
+    term: Terminal, home: Path, tiny: list[str]
+) -> None:
+    term.start(["play", *tiny])
+    term.wait_for("Settle in.", "left")
+    term.hang_up()
+    deadline = time.monotonic() + TIMEOUT
+    while (outcomes := [s["outcome"] for s in history(home)]) == ["open"]:
+        assert time.monotonic() < deadline, "the session is still open after the hang-up"
+        time.sleep(0.1)
+    assert outcomes == ["ended-early"]
+    # Not asserted because it is intermittent (about 1 run in 4): the process may then hang
+    # instead of exiting; close() kills it and warns (HANG_WARNING).
 
 
 def test_no_terminal_stdin(home: Path) -> None:
