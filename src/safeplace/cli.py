@@ -23,7 +23,11 @@ SCOPE_NOTE = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+APP_COMMANDS = ("start", "play")
+
+
+def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
+    """The parser; the history commands are left out when only the app is starting (speed)."""
     parser = argparse.ArgumentParser(
         prog="safeplace",
         description="Calm guided exercises in your terminal, with a private local history.",

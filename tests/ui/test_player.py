@@ -259,3 +259,18 @@ async def test_practice_goes_on_when_the_history_cannot_be_written(
         assert app.screen.has_class("-unsaved")
         problem = str(app.screen.query_one("#save-problem").render())
         assert "could not be saved" in problem
+
+
+async def test_help_pauses_the_exercise_and_going_back_resumes_it(
+    build_app: AppFactory, clock: FakeClock
+) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s", "question_mark")
+        session = app.practice.session
+        left = session.view().remaining_seconds
+        clock.advance(20)
+        await pilot.pause(TICK)
+        assert session.view().is_paused and session.view().remaining_seconds == left
+        await pilot.press("escape")
+        assert not session.view().is_paused

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -108,6 +111,13 @@ class SafeplaceApp(App[int]):
 
     def _stop_for_signal(self, sig: int) -> None:
         self.end_running_practice()
+        with contextlib.suppress(Exception):  # whatever is unwritten is in the pending file
+            self.history_writer.flush(timeout=3.0)
+        # A closed terminal can leave Textual's writer thread blocked forever; the history is
+        # safe by now, so make sure the process goes even if the driver cannot shut down.
+        watchdog = threading.Timer(3.0, os._exit, (128 + sig,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(128 + sig)
 
     @property

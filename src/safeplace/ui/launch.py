@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ def launch(
     theme: str | None,
 ) -> int:
     from safeplace.exercise.library import load_library
+    from safeplace.exercise.text import printable
     from safeplace.ui.app import make_app
     from safeplace.ui.practice_log import open_history
 
@@ -29,7 +31,11 @@ def launch(
     if exercise_id is not None and library.get(exercise_id) is None:
         closest = library.closest(exercise_id)
         hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
-        print(f"No exercise with the id '{exercise_id}'.{hint} `safeplace list` shows them all.")
+        print(
+            printable(f"No exercise with the id '{exercise_id}'.{hint}")
+            + " `safeplace list` shows them all.",
+            file=sys.stderr,
+        )
         return 1
     store, history_notice = open_history(paths)
     notices = [*library.notices, *([history_notice] if history_notice else [])]

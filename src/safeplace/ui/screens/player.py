@@ -51,7 +51,7 @@ class PlayerScreen(Screen[None]):
         Binding("g", "ground", "ground me", id="player.ground"),
         Binding("s", "skip_question", "skip", id="player.skip"),
         Binding("ctrl+s", "submit_answer", "continue", priority=True, id="player.submit"),
-        Binding("question_mark,f1", "app.help", "help", id="player.help"),
+        Binding("question_mark,f1", "help", "help", id="player.help"),
     ]
 
     def __init__(self, practice: Practice) -> None:
@@ -61,7 +61,8 @@ class PlayerScreen(Screen[None]):
         self._repaint: Timer | None = None
         self._boundary: Timer | None = None
         self._shown_segment: int | None = None
-        self._paused_shown = False
+        self._shown_time_left = ""
+        self._boundary_due: float | None = None
 
     @property
     def safeplace(self) -> SafeplaceApp:
@@ -91,8 +92,13 @@ class PlayerScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(Pacer).motion = self.practice.motion
-        self.query_one("#answer", TextArea).cursor_blink = self.safeplace.cursor_blink
+        self._pacer = self.query_one(Pacer)
+        self._progress = self.query_one(ProgressLine)
+        self._time_left = self.query_one("#time-left", Static)
+        self._answer = self.query_one("#answer", TextArea)
+        self._rating = self.query_one(RatingScale)
+        self._pacer.motion = self.practice.motion
+        self._answer.cursor_blink = self.safeplace.cursor_blink
         self._handle(self.session.start())
         self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self._tick)
         self._schedule_boundary()
@@ -105,11 +111,17 @@ class PlayerScreen(Screen[None]):
 
     def _schedule_boundary(self) -> None:
         """Wake exactly at the next step boundary, so steps change on time, not on a tick."""
+        delay = self.session.next_boundary_in()
+        soon = delay is not None and delay < 1 / REPAINT_HZ[self.practice.motion]
+        due = self.safeplace.clock() + delay if delay is not None and soon else None
+        previous = self._boundary_due
+        if due is not None and previous is not None and abs(due - previous) < 1e-3:
+            return  # a timer is already set for this boundary
         if self._boundary is not None:
             self._boundary.stop()
             self._boundary = None
-        delay = self.session.next_boundary_in()
-        if delay is not None and delay < 1 / REPAINT_HZ[self.practice.motion]:
+        self._boundary_due = due
+        if delay is not None and due is not None:
             self._boundary = self.set_timer(max(delay, 0.0), self._tick)
 
     def _handle(self, events: list[Any]) -> None:
@@ -149,31 +161,34 @@ class PlayerScreen(Screen[None]):
             self._show_segment(view)
         breath = view.breath
         if breath is not None:
-            self.query_one(Pacer).show(
+            self._pacer.show(
                 phase=breath.phase,
                 size=breath.size,
                 seconds_left=breath.phase_remaining,
                 cycle=(breath.cycle_index + 1, breath.cycles),
             )
-        self.query_one(ProgressLine).fraction = view.progress
-        self.query_one("#time-left", Static).update(_time_left(view))
+        self._progress.show(view.progress)
+        time_left = _time_left(view)
+        if time_left != self._shown_time_left:  # an update re-lays out the screen: only on change
+            self._shown_time_left = time_left
+            self._time_left.update(time_left)
         problem = self.practice.log.problem
         if problem and not self.has_class("-unsaved"):
             self.add_class("-unsaved")
             self.query_one("#save-problem", Static).update(Content(problem))
-        if view.is_paused != self._paused_shown:
-            self._paused_shown = view.is_paused
+        if view.is_paused != self.has_class("-paused"):
             self.set_class(view.is_paused, "-paused")
 
     def _show_segment(self, view: SessionView) -> None:
         segment = view.segment
         assert segment is not None
         kind = segment.kind
-        for name in ("say", "breathe", "silence", "item", "prompt", "rate"):
-            self.set_class(kind == name, f"-{name}")
+        # One class change per step (each change restyles the screen).
+        kept = [name for name in self.classes if not name.startswith("-kind-")]
+        self.set_classes([*kept, f"-kind-{kind}"])
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
-        self.query_one("#answer", TextArea).disabled = kind != "prompt"
-        self.query_one(RatingScale).disabled = kind != "rate"
+        self._answer.disabled = kind != "prompt"
+        self._rating.disabled = kind != "rate"
         intro, count = "", ""
         if kind == "item":
             intro = view.intro or ""
@@ -182,12 +197,12 @@ class PlayerScreen(Screen[None]):
         self.query_one("#step-text", Static).update(Content(view.text))
         self.query_one("#step-count", Static).update(Content(count))
         if kind == "prompt":
-            answer = self.query_one("#answer", TextArea)
+            answer = self._answer
             answer.text = ""
             answer.placeholder = view.hint or "Write as much or as little as you like."
             answer.focus()
         elif kind == "rate":
-            rating = self.query_one(RatingScale)
+            rating = self._rating
             rating.low, rating.high = view.low or "calm", view.high or "very upset"
             rating.value = None
             rating.focus()
@@ -246,6 +261,21 @@ class PlayerScreen(Screen[None]):
 
     def action_ground(self) -> None:
         self.safeplace.ground_me(self.practice)
+
+    def action_help(self) -> None:
+        """Help pauses the exercise, and going back resumes it (if it was running)."""
+        from safeplace.ui.screens.help import HelpScreen
+
+        view = self.session.view()
+        pause_here = not (view.is_paused or view.is_waiting or view.is_finished)
+        if pause_here:
+            self._handle(self.session.pause())
+
+        def back(_: None) -> None:
+            if pause_here and self.session.view().is_paused:
+                self._handle(self.session.resume())
+
+        self.app.push_screen(HelpScreen(self.safeplace.settings.crisis_region), back)
 
     def end_now(self, reason: str) -> None:
         """End without asking (signals, ground me); the session is recorded as ended early."""

@@ -57,21 +57,19 @@ class Pacer(Widget):
         self._fill = 0.0
         self._shown_count = 0
         self._shown_cycle = (0, 0)
+        self._drawn: tuple[object, ...] = ()
 
     def show(self, *, phase: Any, size: float, seconds_left: float, cycle: tuple[int, int]) -> None:
-        name = phase_name(phase)
-        count = max(1, math.ceil(seconds_left - 1e-6))
+        """Take the breath state; repaint only when what is drawn changes (called at 10 Hz)."""
         if self.motion == "basic":
             size = round(size * BASIC_STEPS) / BASIC_STEPS
-        changed = (name, count, cycle) != (self._shown_phase, self._shown_count, self._shown_cycle)
-        changed = changed or (self.motion != "none" and abs(size - self._fill) > 0.004)
-        self._shown_phase, self._fill, self._shown_count, self._shown_cycle = (
-            name,
-            size,
-            count,
-            cycle,
-        )
-        if changed:
+        self._shown_phase = phase_name(phase)
+        self._shown_count = max(1, math.ceil(seconds_left - 1e-6))
+        self._shown_cycle = cycle
+        self._fill = size
+        drawn = (self._shown_phase, self._shown_count, cycle, self._orb_shape())
+        if drawn != self._drawn:
+            self._drawn = drawn
             self.refresh()
 
     @property
@@ -92,33 +90,42 @@ class Pacer(Widget):
         if self.motion == "none":
             text = Text(no_wrap=True)
         else:
-            rows = max(1, min(MAX_ORB_ROWS, self.size.height - 3))
-            text = self._orb(rows, width)
+            text = self._orb(width)
             text.append("\n\n")
         append_centred(text, self.cue, width, cue_style)
         text.append("\n")
         append_centred(text, self.breath_count, width, label_style)
         return text
 
-    def _orb(self, rows: int, columns: int) -> Text:
-        held = self._shown_phase in ("hold", "rest")
-        style = self.get_component_rich_style("pacer--hold" if held else "pacer--orb")
+    def _orb_shape(self) -> tuple[int, ...]:
+        """Each orb row as 2 x whole cells per side + 1 for a half-cell edge (0 = empty row)."""
+        if self.motion == "none":
+            return ()
+        rows = max(1, min(MAX_ORB_ROWS, self.size.height - 3))
+        columns = self.size.width
         # Terminal cells are about twice as tall as wide, so the orb is twice as wide in cells.
         radius_rows = max(0.5, self._fill * rows / 2)
-        radius_columns = min(columns / 2 - 1, radius_rows * 2.2)
+        radius_columns = max(0.0, min(columns / 2 - 1, radius_rows * 2.2))
         middle = (rows - 1) / 2
-        text = Text(no_wrap=True)
+        shape = []
         for row in range(rows):
-            dy = (row - middle) / max(radius_rows, 0.5)
-            if abs(dy) > 1:
-                line = " "
-            else:
-                half = radius_columns * math.sqrt(1 - dy * dy)
-                whole = int(half)
-                edge = "▐" if half - whole >= 0.5 else ""
-                line = edge + "█" * (2 * whole) + ("▌" if edge else "")
-                line = line or "·"
+            dy = (row - middle) / radius_rows
+            half = 0.0 if abs(dy) > 1 else radius_columns * math.sqrt(1 - dy * dy)
+            whole = int(half)
+            shape.append(2 * whole + (1 if half - whole >= 0.5 else 0))
+        return tuple(shape)
+
+    def _orb(self, columns: int) -> Text:
+        held = self._shown_phase in ("hold", "rest")
+        style = self.get_component_rich_style("pacer--hold" if held else "pacer--orb")
+        text = Text(no_wrap=True)
+        shape = self._orb_shape()
+        for index, row in enumerate(shape):
+            whole, edge = divmod(row, 2)
+            # A half-cell edge becomes half blocks on both sides, keeping the orb symmetric.
+            line = ("▐" if edge else "") + "█" * (2 * whole) + ("▌" if edge else "")
+            line = line or " "
             append_centred(text, line, columns, style)
-            if row < rows - 1:
+            if index < len(shape) - 1:
                 text.append("\n")
         return text
