@@ -1,0 +1,84 @@
+"""A wheel built from the repo, installed in a fresh virtualenv, works from another folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        timeout=300,
+    )
+    [built] = out.glob("safeplace-*.whl")
+    return built
+
+
+def test_the_wheel_carries_the_bundled_exercises_and_schema(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    bundled = {Path(n).stem for n in names if n.startswith("safeplace/_bundled/exercises/")}
+    in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
+    assert in_repo and in_repo <= bundled
+    assert "safeplace/_bundled/exercise.schema.json" in names
+
+
+@pytest.mark.slow
+def test_installed_wheel_lists_the_bundled_exercises_from_another_folder(
+    wheel: Path, tmp_path: Path
+) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=600
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    environ = {**os.environ, "SAFEPLACE_HOME": str(tmp_path / "home")}
+    environ.pop("PYTHONPATH", None)
+    listed = subprocess.run(
+        [str(env_dir / "bin" / "safeplace"), "list", "--json"],
+        cwd=elsewhere,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    ids = {row["id"] for row in json.loads(listed.stdout)}
+    in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
+    assert ids == in_repo
+    where = subprocess.run(
+        [str(python), "-c", "import safeplace, sys; print(safeplace.__file__)"],
+        cwd=elsewhere,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert str(env_dir) in where.stdout  # the installed copy, not the repo
