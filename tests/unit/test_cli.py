@@ -160,3 +160,20 @@ def test_a_broken_config_is_moved_aside_and_defaults_are_used(
     assert "Using default settings" in err
     kept = list(paths.config_dir.glob("config.yaml.broken-*"))
     assert len(kept) == 1 and kept[0].read_text() == "day_start_hour: [oops\n"
+
+
+def test_a_terminal_without_utf8_is_told_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from safeplace import cli
+
+    class AsciiTerminal(io.StringIO):
+        encoding = "ascii"
+
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", AsciiTerminal())
+    monkeypatch.setattr(sys, "__stderr__", AsciiTerminal())
+    problem = cli.terminal_problem()
+    assert problem is not None and "UTF-8" in problem and "LANG=C.UTF-8" in problem

@@ -148,8 +148,6 @@ def _summary(stats: Stats, show_streaks: bool) -> str:
         )
     hours, minutes = divmod(round(stats.total_minutes), 60)
     total = f"{hours} h {minutes} min" if hours else f"{minutes} min"
-    lines.append(
-        f"{stats.total_sessions} sessions · {total} · "
-        f"{stats.days_practised_last_30} of the last 30 days"
-    )
+    sessions = "1 session" if stats.total_sessions == 1 else f"{stats.total_sessions} sessions"
+    lines.append(f"{sessions} · {total} · {stats.days_practised_last_30} of the last 30 days")
     return "\n".join(lines)

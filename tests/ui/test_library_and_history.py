@@ -1,0 +1,134 @@
+"""The library and the history screens, driven with keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from textual.widgets import DataTable, Input, OptionList
+
+from safeplace.history.store import HistoryStore
+from safeplace.settings import Settings
+from safeplace.ui.app import SafeplaceApp
+from safeplace.ui.screens.closing import ClosingScreen
+from safeplace.ui.screens.history import HistoryScreen
+from safeplace.ui.screens.library import LibraryScreen
+from safeplace.ui.screens.player import PlayerScreen
+from safeplace.ui.screens.session_detail import SessionDetail
+
+AppFactory = Callable[..., SafeplaceApp]
+NOW = datetime.fromisoformat("2026-11-20T20:00:00+00:00")
+
+
+def _record(store: HistoryStore, days_ago: int, *, answer: str | None = None) -> str:
+    start = NOW - timedelta(days=days_ago)
+    session = store.begin(
+        "kind-pause",
+        "A kind pause",
+        "0" * 16,
+        300.0,
+        day_start_hour=4,
+        started_at=start,
+        zone_offset=(0, "UTC"),
+    )
+    store.set_rating(session, "before", 6)
+    if answer is not None:
+        store.add_answer(session, "What would you say to a friend?", answer)
+    store.set_rating(session, "after", 3)
+    store.finish(session, "completed", 300.0, 5, ended_at=start + timedelta(minutes=5))
+    return session
+
+
+async def test_library_lists_by_category_and_enter_starts(build_app: AppFactory) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, LibraryScreen)
+        options = app.screen.query_one(OptionList)
+        highlighted = options.get_option_at_index(options.highlighted or 0)
+        assert highlighted.id is not None and app.library.get(highlighted.id) is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert app.practice is not None and app.practice.loaded.exercise.id == highlighted.id
+
+
+async def test_search_narrows_the_list(build_app: AppFactory) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"every kind")
+        assert app.screen.query_one(Input).value == "every kind"
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert [i for i in ids if i] == ["every-kind"]
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+
+
+async def test_leaving_the_closing_screen_returns_to_the_library(build_app: AppFactory) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"every kind", "enter", "enter")
+        await pilot.pause()
+        await pilot.press("s", "escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosingScreen)
+        await pilot.press("enter")  # "done" (no rating was given before, so none is asked)
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_g_in_the_library_starts_grounding(build_app: AppFactory) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert "ground-me" in app.practice.loaded.exercise.tags
+
+
+async def test_history_shows_streaks_totals_and_what_helps(
+    build_app: AppFactory, store: HistoryStore
+) -> None:
+    for days_ago in (0, 1, 2):
+        _record(store, days_ago)
+    app = build_app(store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HistoryScreen)
+        summary = str(app.screen.query_one("#history-summary").render())
+        assert "Streak 3 days" in summary and "3 sessions" in summary
+        helps = app.screen.query_one("#helps", DataTable)
+        assert helps.row_count == 1
+        assert "-3.0" in str(helps.get_row_at(0)[3])
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_hidden_streaks_are_not_shown(build_app: AppFactory, store: HistoryStore) -> None:
+    _record(store, 0)
+    app = build_app(store=store, settings=Settings(show_streaks=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        summary = str(app.screen.query_one("#history-summary").render())
+        assert "Streak" not in summary and "1 session ·" in summary
+
+
+async def test_a_session_opens_with_its_ratings_and_answers(
+    build_app: AppFactory, store: HistoryStore
+) -> None:
+    _record(store, 0, answer="You did what you could.")
+    app = build_app(store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        table = app.screen.query_one("#sessions", DataTable)
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SessionDetail)
+        detail = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Before 6 → after 3" in detail
+        assert "You did what you could." in detail
