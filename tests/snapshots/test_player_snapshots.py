@@ -179,3 +179,8 @@ def _fill_history(store: HistoryStore) -> None:
             5,
             ended_at=start + timedelta(seconds=seconds),
         )
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_settings(snap_compare: Any, build_app: AppFactory, theme: str) -> None:
+    assert snap_compare(build_app(theme=theme), press=["o"], terminal_size=(100, 34))

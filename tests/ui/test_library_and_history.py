@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import DataTable, Input, OptionList, Select, Switch
 
 from safeplace.history.store import HistoryStore
-from safeplace.settings import Settings
+from safeplace.paths import Paths
+from safeplace.settings import Settings, load_settings
 from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.history import HistoryScreen
 from safeplace.ui.screens.library import LibraryScreen
 from safeplace.ui.screens.player import PlayerScreen
 from safeplace.ui.screens.session_detail import SessionDetail
+from safeplace.ui.screens.settings import SettingsScreen
 
 AppFactory = Callable[..., SafeplaceApp]
 NOW = datetime.fromisoformat("2026-11-20T20:00:00+00:00")
@@ -132,3 +134,22 @@ async def test_a_session_opens_with_its_ratings_and_answers(
         detail = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "Before 6 → after 3" in detail
         assert "You did what you could." in detail
+
+
+async def test_settings_change_at_once_and_are_saved(build_app: AppFactory, paths: Paths) -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        streaks = app.screen.query_one("#show_streaks", Switch)
+        streaks.focus()
+        await pilot.press("enter")
+        app.screen.query_one("#theme", Select).value = "textual-light"
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        assert app.settings.show_streaks is False
+        assert app.theme == "textual-light"
+    saved, problem = load_settings(paths.config_file)
+    assert problem is None
+    assert saved.show_streaks is False and saved.theme == "textual-light"

@@ -200,6 +200,22 @@ class SafeplaceApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.settings.crisis_region))
 
+    def action_settings(self) -> None:
+        from safeplace.ui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use new settings now; the theme and motion change at once."""
+        self.settings = settings
+        self.requested_theme = settings.theme
+        self._apply_theme()
+        level = settings.motion or constants_animation_level()
+        if level in MOTIONS:
+            self.animation_level = level  # type: ignore[assignment]
+        self.set_keymap(settings.keymap)
+
     def action_history(self) -> None:
         from safeplace.ui.screens.history import HistoryScreen
 
@@ -217,6 +233,13 @@ class SafeplaceApp(App[int]):
     def on_unmount(self) -> None:
         self.end_running_practice()
         self.history_writer.shutdown(wait=True)
+
+
+def constants_animation_level() -> str:
+    """The level the environment asks for (TEXTUAL_ANIMATIONS), before any setting."""
+    from textual import constants
+
+    return str(constants.TEXTUAL_ANIMATIONS)
 
 
 def _replaceable_screens() -> tuple[type, ...]:

@@ -33,6 +33,7 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "search", "search", id="library.search"),
         Binding("g", "ground", "ground me", id="library.ground"),
         Binding("h", "app.history", "history", id="library.history"),
+        Binding("o", "app.settings", "settings", id="library.settings"),
         Binding("question_mark,f1", "app.help", "help", id="library.help"),
         Binding("escape", "clear_search", "clear", show=False, id="library.clear"),
         Binding("q", "app.quit", "quit", id="library.quit"),

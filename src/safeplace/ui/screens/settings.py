@@ -1,0 +1,132 @@
+"""Settings: every choice a person can make, saved as they make it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Select, Static, Switch
+
+from safeplace.settings import Settings, save_settings
+
+if TYPE_CHECKING:
+    from safeplace.ui.app import SafeplaceApp
+
+SWITCHES = {
+    "bell": "Ring the terminal bell on breath changes (one ring in, two out)",
+    "breath_holds": "Play the breath holds written into patterns",
+    "show_streaks": "Show streaks",
+    "keep_answers": "Keep what I write in my local history",
+}
+MOTION_CHOICES = [
+    ("Follow the terminal (TEXTUAL_ANIMATIONS)", "follow"),
+    ("Smooth", "full"),
+    ("Calm steps", "basic"),
+    ("Words only, no motion", "none"),
+]
+REGION_CHOICES = [
+    ("United States", "us"),
+    ("Canada", "ca"),
+    ("United Kingdom", "uk"),
+    ("Ireland", "ie"),
+    ("Somewhere else", "other"),
+]
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "back", id="settings.back"),
+        Binding("question_mark,f1", "app.help", "help", id="settings.help"),
+    ]
+
+    @property
+    def safeplace(self) -> SafeplaceApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        settings = self.safeplace.settings
+        themes = sorted(self.app.available_themes)
+        with VerticalScroll(id="settings"):
+            yield Static("Settings", id="settings-title")
+            yield _row(
+                "Theme",
+                Select(
+                    [(t, t) for t in themes], value=self.app.theme, allow_blank=False, id="theme"
+                ),
+            )
+            yield _row(
+                "Pacer motion",
+                Select(
+                    MOTION_CHOICES,
+                    value=settings.motion or "follow",
+                    allow_blank=False,
+                    id="motion",
+                ),
+            )
+            for name, label in SWITCHES.items():
+                yield _row(label, Switch(value=getattr(settings, name), id=name))
+            yield _row(
+                "A new practice day starts at",
+                Select(
+                    [(f"{hour:02d}:00", hour) for hour in range(13)],
+                    value=settings.day_start_hour,
+                    allow_blank=False,
+                    id="day_start_hour",
+                ),
+            )
+            yield _row(
+                "Days a week that may be missed without breaking a streak",
+                Select(
+                    [(str(days), days) for days in range(4)],
+                    value=settings.rest_days_per_week,
+                    allow_blank=False,
+                    id="rest_days_per_week",
+                ),
+            )
+            yield _row(
+                "Crisis lines to show first",
+                Select(
+                    REGION_CHOICES,
+                    value=settings.crisis_region,
+                    allow_blank=False,
+                    id="crisis_region",
+                ),
+            )
+            yield Static("", id="settings-status")
+        yield Footer(show_command_palette=False)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self._change(event.switch.id or "", event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        following = event.select.id == "motion" and event.value == "follow"
+        self._change(event.select.id or "", None if following else event.value)
+
+    def _change(self, name: str, value: Any) -> None:
+        current = self.safeplace.settings
+        if name not in Settings.model_fields or getattr(current, name) == value:
+            return
+        updated = current.model_copy(update={name: value})
+        self.safeplace.apply_settings(updated)
+        self._save(updated)
+
+    @work(thread=True, exclusive=True, group="settings")
+    def _save(self, settings: Settings) -> None:
+        paths = self.safeplace.paths
+        if paths is None:
+            return
+        try:
+            save_settings(settings, paths.config_file)
+            message = "Saved."
+        except OSError as error:
+            message = f"Could not save your settings ({error.strerror}); they apply until you quit."
+        self.app.call_from_thread(self.query_one("#settings-status", Static).update, message)
+
+
+def _row(label: str, control: Widget) -> Horizontal:
+    return Horizontal(Static(label, classes="settings-label"), control, classes="settings-row")
