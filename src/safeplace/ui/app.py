@@ -8,7 +8,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypedDict, Unpack
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -27,6 +27,20 @@ if TYPE_CHECKING:
 MOTIONS = ("full", "basic", "none")
 
 
+class AppOptions(TypedDict, total=False):
+    """What a run may choose beyond its parts (all optional)."""
+
+    paths: Paths | None
+    exercise_id: str | None  # start straight in this exercise (`safeplace play ID`)
+    speed: float
+    bell: bool
+    motion: str | None  # full / basic / none; None follows settings, then TEXTUAL_ANIMATIONS
+    theme: str | None
+    notices: Sequence[str]  # sentences to show once the app is up
+    now: Callable[[], datetime] | None  # wall clock for history days (tests freeze it)
+    cursor_blink: bool
+
+
 class SafeplaceApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "safeplace"
@@ -42,30 +56,22 @@ class SafeplaceApp(App[int]):
         clock: Clock,
         store: HistoryStore | None,
         library: Library,
-        paths: Paths | None = None,
-        exercise_id: str | None = None,
-        speed: float = 1.0,
-        bell: bool = False,
-        motion: str | None = None,
-        theme: str | None = None,
-        notices: Sequence[str] = (),
-        now: Callable[[], datetime] | None = None,
-        cursor_blink: bool = True,
+        **options: Unpack[AppOptions],
     ) -> None:
         super().__init__()
         self.settings = settings
         self.clock = clock
         self.store = store
         self.library = library
-        self.paths = paths
-        self.exercise_id = exercise_id
-        self.speed = speed
-        self.bell_on_phases = bell
-        self.requested_motion = motion or settings.motion
-        self.requested_theme = theme or settings.theme
-        self.notices = list(notices)
-        self.now = now or (lambda: datetime.now().astimezone())
-        self.cursor_blink = cursor_blink
+        self.paths = options.get("paths")
+        self.exercise_id = options.get("exercise_id")
+        self.speed = options.get("speed", 1.0)
+        self.bell_on_phases = options.get("bell", False)
+        self.requested_motion = options.get("motion") or settings.motion
+        self.requested_theme = options.get("theme") or settings.theme
+        self.notices = list(options.get("notices", ()))
+        self.now = options.get("now") or (lambda: datetime.now().astimezone())
+        self.cursor_blink = options.get("cursor_blink", True)
         self.practice: Practice | None = None
         self.history_writer = HistoryWriter()
 
@@ -255,30 +261,7 @@ def make_app(
     clock: Clock,
     store: HistoryStore | None,
     library: Library,
-    *,
-    paths: Paths | None = None,
-    exercise_id: str | None = None,
-    speed: float = 1.0,
-    bell: bool = False,
-    motion: str | None = None,
-    theme: str | None = None,
-    notices: Sequence[str] = (),
-    now: Callable[[], datetime] | None = None,
-    cursor_blink: bool = True,
+    **options: Unpack[AppOptions],
 ) -> SafeplaceApp:
     """Build the app from its parts; tests pass a fake clock and a temporary store."""
-    return SafeplaceApp(
-        settings=settings,
-        clock=clock,
-        store=store,
-        library=library,
-        paths=paths,
-        exercise_id=exercise_id,
-        speed=speed,
-        bell=bell,
-        motion=motion,
-        theme=theme,
-        notices=notices,
-        now=now,
-        cursor_blink=cursor_blink,
-    )
+    return SafeplaceApp(settings=settings, clock=clock, store=store, library=library, **options)

@@ -8,17 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.rating import RatingScale
 
 if TYPE_CHECKING:
-    from safeplace.ui.app import SafeplaceApp
     from safeplace.ui.practice import Practice
 
 
-class ClosingScreen(Screen[None]):
+class ClosingScreen(SafeplaceScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "leave", "done", id="closing.done"),
         Binding("q", "app.quit", "quit", id="closing.quit"),
@@ -30,10 +29,6 @@ class ClosingScreen(Screen[None]):
     def __init__(self, practice: Practice) -> None:
         super().__init__()
         self.practice = practice
-
-    @property
-    def safeplace(self) -> SafeplaceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         summary = self.practice.summary()

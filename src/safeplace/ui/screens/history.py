@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -10,16 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from safeplace.history.days import today as practice_today
 from safeplace.history.stats import Stats, stats_from_store
 from safeplace.history.store import SessionRecord
+from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.heatmap import Heatmap
-
-if TYPE_CHECKING:
-    from safeplace.ui.app import SafeplaceApp
 
 OUTCOME_WORDS = {
     "completed": "done",
@@ -30,7 +27,7 @@ OUTCOME_WORDS = {
 RECENT_SESSIONS = 200
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(SafeplaceScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h", "app.pop_screen", "back", id="history.back"),
         Binding("question_mark,f1", "app.help", "help", id="history.help"),
@@ -40,10 +37,6 @@ class HistoryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._sessions: list[SessionRecord] = []
-
-    @property
-    def safeplace(self) -> SafeplaceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="history"):

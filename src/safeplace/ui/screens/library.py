@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from safeplace.ui.screens.base import SafeplaceScreen
+
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
-    from safeplace.ui.app import SafeplaceApp
 
 CATEGORY_NAMES = {
     "check-in": "Check in",
@@ -28,7 +28,7 @@ CATEGORY_NAMES = {
 STATE_WORDS = {"wound-up": "when wound up", "shut-down": "when shut down", "steady": "when steady"}
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(SafeplaceScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "search", id="library.search"),
         Binding("g", "ground", "ground me", id="library.ground"),
@@ -38,10 +38,6 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear_search", "clear", show=False, id="library.clear"),
         Binding("q", "app.quit", "quit", id="library.quit"),
     ]
-
-    @property
-    def safeplace(self) -> SafeplaceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library"):

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
@@ -24,12 +23,12 @@ from safeplace.playback.session import (
     SessionView,
     StepStarted,
 )
+from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.pacer import Pacer, phase_name
 from safeplace.ui.widgets.progress import ProgressLine
 from safeplace.ui.widgets.rating import RatingScale
 
 if TYPE_CHECKING:
-    from safeplace.ui.app import SafeplaceApp
     from safeplace.ui.practice import Practice
 
 # Repaints per second for each motion level; the session's clock decides everything else.
@@ -37,7 +36,7 @@ REPAINT_HZ = {"full": 10.0, "basic": 2.0, "none": 1.0}
 TOO_SMALL = (30, 8)
 
 
-class PlayerScreen(Screen[None]):
+class PlayerScreen(SafeplaceScreen[None]):
     """Plays a session; bindings carry ids so they can be remapped."""
 
     AUTO_FOCUS = ""  # focus follows the step: the answer box or the rating, else nothing
@@ -63,10 +62,6 @@ class PlayerScreen(Screen[None]):
         self._shown_segment: int | None = None
         self._shown_time_left = ""
         self._boundary_due: float | None = None
-
-    @property
-    def safeplace(self) -> SafeplaceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         exercise = self.practice.loaded.exercise

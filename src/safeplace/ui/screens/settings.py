@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Select, Static, Switch
 
 from safeplace.settings import Settings, save_settings
-
-if TYPE_CHECKING:
-    from safeplace.ui.app import SafeplaceApp
+from safeplace.ui.screens.base import SafeplaceScreen
 
 SWITCHES = {
     "bell": "Ring the terminal bell on breath changes (one ring in, two out)",
@@ -38,15 +35,11 @@ REGION_CHOICES = [
 ]
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(SafeplaceScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "back", id="settings.back"),
         Binding("question_mark,f1", "app.help", "help", id="settings.help"),
     ]
-
-    @property
-    def safeplace(self) -> SafeplaceApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         settings = self.safeplace.settings
