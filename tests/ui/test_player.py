@@ -274,3 +274,30 @@ async def test_help_pauses_the_exercise_and_going_back_resumes_it(
         assert session.view().is_paused and session.view().remaining_seconds == left
         await pilot.press("escape")
         assert not session.view().is_paused
+
+
+async def test_a_clear_rise_points_to_people_as_well_as_grounding(
+    build_app: AppFactory,
+) -> None:
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("3", "enter", "escape", "enter")
+        await pilot.pause()
+        await pilot.press("7", "enter")
+        change = str(app.screen.query_one("#closing-change").render())
+        assert "(+4)" in change and "press ? to see who you can reach" in change
+
+
+async def test_bell_rings_once_in_and_twice_out(build_app: AppFactory, clock: FakeClock) -> None:
+    app = build_app("every-kind", bell=True)
+    rings: list[float] = []
+    async with app.run_test() as pilot:
+        app.bell = lambda: rings.append(clock())  # type: ignore[method-assign]
+        await pilot.press("s")
+        clock.advance(6.01)  # into the breathing step: the in-breath starts
+        await pilot.pause(TICK)
+        assert len(rings) == 1
+        clock.advance(4 + 2)  # in 4 s, hold 2 s (silent), then the out-breath
+        await pilot.pause(TICK)
+        await pilot.pause(0.4)  # the second ring of the out cue follows a moment later
+        assert len(rings) == 3

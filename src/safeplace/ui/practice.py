@@ -82,11 +82,28 @@ class Practice:
         return Summary(headline, detail, invite, _change_line(before, after), gentle)
 
 
+# A high rating after, or a clear rise, gets the way to people, not only to another exercise.
+HIGH_DISTRESS = 9
+CLEAR_RISE = 3
+
+
 def _change_line(before: int | None, after: int | None) -> str:
-    if before is None or after is None:
+    if after is None:
         return ""
+    line = f"Now: {after}." if before is None else _compared(before, after)
+    if after >= HIGH_DISTRESS or (before is not None and after - before >= CLEAR_RISE):
+        line += (
+            " If this feels like too much to hold alone, press ? to see who you can reach"
+            " right now. You deserve support."
+        )
+    return line
+
+
+def _compared(before: int, after: int) -> str:
     change = after - before
-    line = f"Before {before}, now {after} ({change:+d})." if change else f"Before and now: {after}."
+    if not change:
+        return f"Before and now: {after}."
+    line = f"Before {before}, now {after} ({change:+d})."
     if change > 0:
         line += " Sometimes it goes this way. Press g for a short eyes-open grounding if you like."
     return line

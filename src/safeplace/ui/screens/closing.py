@@ -23,7 +23,7 @@ class ClosingScreen(SafeplaceScreen[None]):
         Binding("q", "app.quit", "quit", id="closing.quit"),
         Binding("g", "ground", "ground me", id="closing.ground"),
         Binding("h", "app.history", "history", id="closing.history"),
-        Binding("question_mark,f1", "app.help", "help", show=False, id="closing.help"),
+        Binding("question_mark,f1", "app.help", "help", id="closing.help"),
     ]
 
     def __init__(self, practice: Practice) -> None:
