@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from safeplace.history.days import practice_day
+from safeplace.history.records import SessionRecord
 from safeplace.history.stats import compute_stats, stats_from_store
-from safeplace.history.store import HistoryStore, SessionRecord
+from safeplace.history.store import HistoryStore
 
 T = TypeVar("T")
 SESSIONS = 100_000

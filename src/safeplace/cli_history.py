@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from safeplace.exercise.text import NAME_PATTERN, printable
 from safeplace.history import days
+from safeplace.history.database import HistoryUnavailable, failure_reason
 from safeplace.history.exchange import (
     EXPORT_FORMATS,
     ImportProblem,
@@ -31,13 +32,9 @@ from safeplace.history.exchange import (
     import_history,
     session_to_dict,
 )
+from safeplace.history.records import SessionRecord
 from safeplace.history.stats import Stats, compute_stats, stats_from_store, status_line
-from safeplace.history.store import (
-    HistoryStore,
-    HistoryUnavailable,
-    SessionRecord,
-    failure_reason,
-)
+from safeplace.history.store import HistoryStore
 
 if TYPE_CHECKING:
     from safeplace.paths import Paths

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from safeplace.history.database import HistoryUnavailable
 from safeplace.history.recorder import SessionRecorder
-from safeplace.history.store import HistoryStore, HistoryUnavailable
+from safeplace.history.store import HistoryStore
 from safeplace.settings import Settings
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="fork and SIGKILL are POSIX")

@@ -21,6 +21,8 @@ DOMAIN_MODULES = [
     "safeplace.playback.timeline",
     "safeplace.playback.session",
     "safeplace.playback.breath",
+    "safeplace.history.records",
+    "safeplace.history.database",
     "safeplace.history.store",
     "safeplace.history.days",
     "safeplace.history.stats",

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safeplace.history.days import local_offset
+from safeplace.history.records import SessionRecord
 from safeplace.history.stats import (
     Stats,
     compute_stats,
@@ -19,7 +20,7 @@ from safeplace.history.stats import (
     status_line,
     streaks,
 )
-from safeplace.history.store import HistoryStore, SessionRecord
+from safeplace.history.store import HistoryStore
 
 ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"]
 MONDAY = date(2026, 3, 2)

@@ -13,14 +13,10 @@ from pathlib import Path
 import pytest
 
 from safeplace.history import store as store_module
+from safeplace.history.database import MIGRATIONS, HistoryUnavailable, migrate
 from safeplace.history.recorder import SessionRecorder
-from safeplace.history.store import (
-    HistoryStore,
-    HistoryUnavailable,
-    RememberedRecord,
-    UnknownSession,
-    migrate,
-)
+from safeplace.history.records import RememberedRecord
+from safeplace.history.store import HistoryStore, UnknownSession
 from safeplace.settings import Settings
 
 START = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
@@ -64,7 +60,7 @@ def test_open_creates_the_folder_and_a_versioned_schema(db_path: Path) -> None:
     with HistoryStore.open(db_path) as store:
         assert store.notice is None
     db = sqlite3.connect(db_path)
-    assert db.execute("PRAGMA user_version").fetchone() == (len(store_module.MIGRATIONS),)
+    assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     db.close()
 

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
 from safeplace.exercise.text import printable
-from safeplace.history.store import (
+from safeplace.history.records import (
     OUTCOMES,
     RATING_RANGE,
     AnswerRecord,
     HistoryDump,
-    HistoryStore,
     ImportReport,
     RememberedRecord,
     SessionRecord,
 )
+from safeplace.history.store import HistoryStore
 
 FORMAT = "safeplace-history"
 VERSION = 1

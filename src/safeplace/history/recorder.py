@@ -27,17 +27,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from safeplace.history import exchange
+from safeplace.history.database import failure_reason
 from safeplace.history.days import local_offset
-from safeplace.history.store import (
+from safeplace.history.records import (
     RATING_RANGE,
     AnswerRecord,
-    HistoryStore,
     Moment,
     RememberedRecord,
     SessionRecord,
-    failure_reason,
-    utc_now,
 )
+from safeplace.history.store import HistoryStore, utc_now
 
 if TYPE_CHECKING:
     from safeplace.settings import Settings

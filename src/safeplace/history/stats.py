@@ -1,7 +1,7 @@
 """Streaks, the practice calendar, minutes per week and which exercises help.
 
 Only practice counts: a completed session, or one ended early after at least a minute
-(:func:`store.counts_as_practice`). Several sessions on one day count once for streaks and
+(:func:`records.counts_as_practice`). Several sessions on one day count once for streaks and
 fully for totals. Days after ``today`` are ignored (a clock that was wrong, or a practice
 recorded further east that has not begun here yet).
 
@@ -21,13 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from safeplace.history.days import to_ms, week_start
-from safeplace.history.store import (
-    DayTotal,
-    ExerciseTotal,
-    HistoryStore,
-    PracticeTotals,
-    SessionRecord,
-)
+from safeplace.history.records import DayTotal, ExerciseTotal, PracticeTotals, SessionRecord
+from safeplace.history.store import HistoryStore
 
 HEATMAP_WEEKS = 53
 WEEKLY_WEEKS = 12

@@ -2,13 +2,13 @@
 
 Choices (facts in shared/research/reliability.md §4):
 
-- WAL with ``synchronous=FULL``: a commit that returned survives a crash or a power cut.
 - Every write is an explicit ``BEGIN IMMEDIATE … COMMIT`` (``isolation_level=None``), so a
   second writer waits for the busy timeout instead of failing with ``SQLITE_BUSY_SNAPSHOT``.
-- The schema is versioned with ``user_version``; each migration commits with its bump.
-- A file that cannot be read is renamed aside with its ``-wal``/``-shm`` files, never deleted.
 - A session row is written when practice starts. A row left open by a process that died is
   turned into "interrupted" (keeping the time it had reached) by the next :meth:`begin`.
+
+Opening the file safely (checks, pragmas, migrations, moving a damaged file aside) is in
+database.py; the record types are in records.py.
 
 One connection per store, shared by threads under a lock; open one store per process.
 """
@@ -22,230 +22,35 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal, NamedTuple, cast
+from typing import Literal, cast
 
+from safeplace.history.database import BUSY_TIMEOUT_SECONDS, open_database
 from safeplace.history.days import from_ms, local_offset, practice_day_from_ms, to_ms
+from safeplace.history.records import (
+    RATING_RANGE,
+    AnswerRecord,
+    DayTotal,
+    ExerciseTotal,
+    HistoryDump,
+    ImportReport,
+    Moment,
+    Outcome,
+    PracticeTotals,
+    RememberedRecord,
+    SessionRecord,
+    counts_as_practice,
+)
 
-Outcome = Literal["open", "completed", "ended-early", "interrupted"]
-Moment = Literal["before", "after"]
-OUTCOMES: tuple[Outcome, ...] = ("open", "completed", "ended-early", "interrupted")
-MIN_EARLY_END_SECONDS = 60.0
-RATING_RANGE = range(11)
-BUSY_TIMEOUT_SECONDS = 5.0
 # An open row whose owner cannot be checked (another host, Windows) counts as abandoned after
 # a day without a sign of life; the owner may still finish it later.
 ABANDONED_AFTER = timedelta(hours=24)
 
 
-def counts_as_practice(outcome: str, practised_seconds: float) -> bool:
-    """What counts as practice: a completed session, or one ended early after a minute."""
-    return outcome == "completed" or (
-        outcome == "ended-early" and practised_seconds >= MIN_EARLY_END_SECONDS
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    """One practice session as stored. Times are aware UTC datetimes."""
-
-    id: str
-    exercise_id: str
-    title: str
-    content_hash: str
-    started_at: datetime
-    utc_offset_seconds: int
-    tz_name: str
-    day_start_hour: int
-    """The hour :attr:`practice_day` uses: the one in force when recorded, unless the reader
-    asked the store for another."""
-    ended_at: datetime | None
-    planned_seconds: float
-    practised_seconds: float
-    outcome: Outcome
-    steps_reached: int
-    rating_before: int | None
-    rating_after: int | None
-    updated_at: datetime
-
-    @property
-    def practice_day(self) -> date:
-        return self.day_for(self.day_start_hour)
-
-    def day_for(self, day_start_hour: int) -> date:
-        return practice_day_from_ms(to_ms(self.started_at), self.utc_offset_seconds, day_start_hour)
-
-    @property
-    def local_started_at(self) -> datetime:
-        """The wall-clock time where it was practised."""
-        return self.started_at.astimezone(timezone(timedelta(seconds=self.utc_offset_seconds)))
-
-    @property
-    def counts(self) -> bool:
-        return counts_as_practice(self.outcome, self.practised_seconds)
-
-    @property
-    def rating_change(self) -> int | None:
-        """After minus before: negative means lower distress afterwards."""
-        if self.rating_before is None or self.rating_after is None:
-            return None
-        return self.rating_after - self.rating_before
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRecord:
-    session_id: str
-    position: int
-    prompt: str
-    answer: str
-    remember_as: str | None
-    answered_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RememberedRecord:
-    name: str
-    text: str | None
-    """None once forgotten: kept so that an older import cannot bring the answer back."""
-    updated_at: datetime
-
-
-class DayTotal(NamedTuple):
-    day: date
-    sessions: int
-    seconds: float
-
-
-class ExerciseTotal(NamedTuple):
-    exercise_id: str
-    title: str
-    last_started_ms: int
-    sessions: int
-    seconds: float
-    change_sum: float
-    rated_pairs: int
-
-
-class PracticeTotals(NamedTuple):
-    """Counted practice, summed: what statistics are computed from."""
-
-    days: list[int]
-    """Every practised day, as ``date.toordinal()``."""
-    recent: list[DayTotal]
-    """Sessions and seconds of each practised day from the first one statistics show."""
-    exercises: list[ExerciseTotal]
-
-
-class HistoryDump(NamedTuple):
-    sessions: list[SessionRecord]
-    answers: dict[str, list[AnswerRecord]]
-    remembered: list[RememberedRecord]
-
-
-class ImportReport(NamedTuple):
-    added: int
-    updated: int
-    unchanged: int
-
-
-class HistoryUnavailable(Exception):
-    """The history cannot be opened; ``reason`` is a short phrase for a sentence."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"Your history at {path} cannot be used: {reason}.")
-        self.path = path
-        self.reason = reason
-
-
 class UnknownSession(KeyError):
     """No session with this id (erased, or the file was replaced meanwhile)."""
 
-
-def failure_reason(error: BaseException) -> str:
-    """A short, plain phrase for why a history operation failed."""
-    if isinstance(error, HistoryUnavailable):
-        return error.reason
-    name = getattr(error, "sqlite_errorname", None) or ""
-    for prefix, reason in _REASONS:
-        if name.startswith(prefix):
-            return reason
-    if isinstance(error, OSError):
-        return (error.strerror or str(error)).lower()
-    return f"an unexpected error ({type(error).__name__})"
-
-
-def _reason(path: Path, error: BaseException) -> str:
-    """Like failure_reason; SQLite says only "cannot open" when the folder is read-only."""
-    name = getattr(error, "sqlite_errorname", None) or ""
-    cannot_write = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
-    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and cannot_write:
-        return "the history folder is read-only"
-    return failure_reason(error)
-
-
-_REASONS = (
-    ("SQLITE_FULL", "the disk is full"),
-    ("SQLITE_READONLY", "the history file or its folder is read-only"),
-    ("SQLITE_CANTOPEN", "the history file could not be opened"),
-    ("SQLITE_IOERR", "the disk reported an error"),
-    ("SQLITE_BUSY", "another safeplace kept the history busy"),
-    ("SQLITE_LOCKED", "another safeplace kept the history busy"),
-    ("SQLITE_CORRUPT", "the history file is damaged"),
-    ("SQLITE_NOTADB", "the history file is damaged"),
-)
-_DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-_HEADER = b"SQLite format 3\x00"
-
-_SCHEMA_V1 = (
-    """CREATE TABLE sessions (
-        id TEXT NOT NULL UNIQUE,
-        exercise_id TEXT NOT NULL,
-        title TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        started_ms INTEGER NOT NULL,
-        utc_offset INTEGER NOT NULL,
-        tz_name TEXT NOT NULL,
-        day_start_hour INTEGER NOT NULL,
-        ended_ms INTEGER,
-        planned_seconds REAL NOT NULL,
-        practised_seconds REAL NOT NULL,
-        outcome TEXT NOT NULL
-            CHECK (outcome IN ('open', 'completed', 'ended-early', 'interrupted')),
-        steps_reached INTEGER NOT NULL,
-        rating_before INTEGER CHECK (rating_before BETWEEN 0 AND 10),
-        rating_after INTEGER CHECK (rating_after BETWEEN 0 AND 10),
-        updated_ms INTEGER NOT NULL,
-        -- days.practice_day_from_ms(started, offset, hour).toordinal(); in SQL, read it
-        -- as a date with date(day_ordinal + 1721424.5)
-        day_ordinal INTEGER NOT NULL,
-        counts INTEGER NOT NULL,     -- counts_as_practice(outcome, practised_seconds)
-        owner TEXT NOT NULL          -- host:pid:store of the writer, '' when imported
-    )""",
-    "CREATE INDEX sessions_started ON sessions (started_ms)",
-    "CREATE INDEX sessions_open ON sessions (outcome) WHERE outcome = 'open'",
-    # Covering indexes: statistics are computed from these without touching the rows.
-    """CREATE INDEX sessions_days
-        ON sessions (counts, day_start_hour, day_ordinal, practised_seconds)""",
-    """CREATE INDEX sessions_exercises ON sessions (counts, day_start_hour, exercise_id,
-        day_ordinal, practised_seconds, rating_before, rating_after, started_ms)""",
-    """CREATE TABLE answers (
-        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        position INTEGER NOT NULL,
-        prompt TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        remember_as TEXT,
-        answered_ms INTEGER NOT NULL,
-        PRIMARY KEY (session_id, position)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE remembered (
-        name TEXT PRIMARY KEY,
-        text TEXT,
-        updated_ms INTEGER NOT NULL
-    ) WITHOUT ROWID""",
-)
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
 
 _COLUMNS = (
     "id, exercise_id, title, content_hash, started_ms, utc_offset, tz_name, day_start_hour, "
@@ -295,22 +100,7 @@ class HistoryStore:
 
         ``busy_timeout``: seconds a write waits for another process before giving up.
         """
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            reason = f"the history folder cannot be created ({error.strerror})"
-            raise HistoryUnavailable(path, reason) from error
-        notice = None
-        if path.is_dir():
-            notice = _move_aside(path, "it is a folder, not a history file")
-        try:
-            db = _connect(path, busy_timeout)
-        except _Damaged as damage:
-            notice = _move_aside(path, damage.reason)
-            try:
-                db = _connect(path, busy_timeout)
-            except (_Damaged, sqlite3.Error) as error:
-                raise HistoryUnavailable(path, _reason(path, error)) from error
+        db, notice = open_database(path, busy_timeout)
         store = cls(db, path, clock)
         store.notice = notice
         return store
@@ -644,117 +434,6 @@ class HistoryStore:
                 "updated_ms = ? WHERE id = ?",
                 (updated, now, session_id),
             )
-
-
-class _Damaged(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _check(path: Path, busy_timeout: float) -> None:
-    """Raise _Damaged if an existing file is not a sound database, without changing it.
-
-    SQLite drops the -wal beside a file whose header it cannot read, and a read-write connection
-    checkpoints on closing; so the header is read by hand and the check is made read-only.
-    """
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(_HEADER))
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise HistoryUnavailable(path, _reason(path, error)) from error
-    if not header:
-        return  # zero bytes: a valid, empty database
-    if header != _HEADER:
-        raise _Damaged("it is not an SQLite database")
-    uri = f"{path.absolute().as_uri()}?mode=ro"
-    try:
-        probe = sqlite3.connect(uri, uri=True, timeout=busy_timeout)
-        try:
-            problems = probe.execute("PRAGMA quick_check").fetchall()
-        finally:
-            probe.close()
-    except sqlite3.DatabaseError as error:
-        if (error.sqlite_errorname or "").startswith(_DAMAGE):
-            raise _Damaged(failure_reason(error)) from error
-        return  # not damage (busy, read-only folder...): the connection itself will say
-    if problems != [("ok",)]:
-        raise _Damaged("the history file is damaged")
-
-
-def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    """Check, connect and migrate; raises _Damaged for a file that is not a sound database."""
-    _check(path, busy_timeout)
-    try:
-        db = sqlite3.connect(
-            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-        )
-    except sqlite3.Error as error:
-        raise HistoryUnavailable(path, _reason(path, error)) from error
-    try:
-        # The version is read first: a newer file must stay byte for byte as it is.
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise HistoryUnavailable(
-                path, "it was written by a newer safeplace; update safeplace to use it"
-            )
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA secure_delete = ON")  # erased answers do not linger in free pages
-        migrate(db)
-    except sqlite3.DatabaseError as error:
-        db.close()
-        if (error.sqlite_errorname or "").startswith(_DAMAGE):
-            raise _Damaged(failure_reason(error)) from error
-        raise HistoryUnavailable(path, _reason(path, error)) from error
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def migrate(db: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
-    """Bring the schema up to date; each step commits together with its version bump."""
-    while (version := db.execute("PRAGMA user_version").fetchone()[0]) < len(migrations):
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while we waited for the lock.
-            if db.execute("PRAGMA user_version").fetchone()[0] == version:
-                for statement in migrations[version]:
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {version + 1}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-
-
-def _move_aside(path: Path, reason: str) -> str:
-    """Rename the file and its WAL companions with a timestamp; return the sentence to show."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.stem}.corrupt-{stamp}{path.suffix}")
-    number = 1
-    while aside.exists():
-        number += 1
-        aside = path.with_name(f"{path.stem}.corrupt-{stamp}-{number}{path.suffix}")
-    try:
-        path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            companion = path.with_name(path.name + suffix)
-            if companion.exists():
-                companion.rename(aside.with_name(aside.name + suffix))
-    except OSError as error:
-        raise HistoryUnavailable(
-            path, f"{reason}, and it could not be moved aside ({error.strerror})"
-        ) from error
-    return (
-        f"Your history file could not be read ({reason}). It was kept as {aside} "
-        "and a new history was started."
-    )
 
 
 def _owner_alive(owner: str) -> bool:

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from safeplace.history.days import today as practice_today
+from safeplace.history.records import SessionRecord
 from safeplace.history.stats import Stats, stats_from_store
-from safeplace.history.store import SessionRecord
 from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.heatmap import Heatmap
 

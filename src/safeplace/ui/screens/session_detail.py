@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from safeplace.history.store import AnswerRecord, SessionRecord
+from safeplace.history.records import AnswerRecord, SessionRecord
 
 if TYPE_CHECKING:
     from safeplace.ui.app import SafeplaceApp
