@@ -150,9 +150,8 @@ class PlayerScreen(SafeplaceScreen[None]):
     # -- drawing -------------------------------------------------------------------------
 
     def _render_view(self, view: SessionView) -> None:
-        segment = view.segment
-        if segment is not None and segment.index != self._shown_segment:
-            self._shown_segment = segment.index
+        if view.segment.index != self._shown_segment:
+            self._shown_segment = view.segment.index
             self._show_segment(view)
         breath = view.breath
         if breath is not None:
@@ -176,7 +175,6 @@ class PlayerScreen(SafeplaceScreen[None]):
 
     def _show_segment(self, view: SessionView) -> None:
         segment = view.segment
-        assert segment is not None
         kind = segment.kind
         # One class change per step (each change restyles the screen).
         kept = [name for name in self.classes if not name.startswith("-kind-")]
@@ -228,9 +226,8 @@ class PlayerScreen(SafeplaceScreen[None]):
             self._handle(self.session.next())
 
     def action_submit_answer(self) -> None:
-        view = self.session.view()
-        if view.segment is not None and view.segment.kind == "prompt":
-            text = self.query_one("#answer", TextArea).text
+        if self.session.view().segment.kind == "prompt":
+            text = self._answer.text
             self._handle(self.session.answer(text) if text.strip() else self.session.next())
 
     def on_rating_scale_chosen(self, message: RatingScale.Chosen) -> None:
@@ -272,14 +269,10 @@ class PlayerScreen(SafeplaceScreen[None]):
 
         self.app.push_screen(HelpScreen(self.safeplace.settings.crisis_region), back)
 
-    def end_now(self, reason: str) -> None:
-        """End without asking (signals, ground me); the session is recorded as ended early."""
-        self._handle(self.session.end())
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         view = self.session.view()
         waiting = view.is_waiting
-        kind = view.segment.kind if view.segment is not None else None
+        kind = view.segment.kind
         if action == "toggle_pause":
             return not waiting
         if action == "skip_question":
