@@ -67,7 +67,8 @@ class HistoryScreen(SafeplaceScreen[None]):
             self.app.call_from_thread(self._show_unavailable)
             return
         settings = app.settings
-        today = practice_today(settings.day_start_hour, app.now())
+        now = app.now()
+        today = practice_today(settings.day_start_hour, now, zone=now.tzinfo)
         try:
             stats = stats_from_store(
                 store,
