@@ -14,7 +14,6 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safeplace.exercise.text import NAME_PATTERN, printable
+from safeplace.files import write_atomically
 from safeplace.history import days
 from safeplace.history.database import HistoryUnavailable, failure_reason
 from safeplace.history.exchange import (
@@ -165,7 +165,7 @@ def run_export(args: argparse.Namespace, paths: Paths, settings: Settings) -> in
         _say(text, end="")
         return 0
     try:
-        _write_atomically(args.output, text)
+        write_atomically(args.output, text)
     except OSError as error:
         where = printable(str(args.output))
         raise _Refused(f"{where} could not be written: {error.strerror}.") from error
@@ -306,20 +306,6 @@ def _ratings(session: SessionRecord) -> str:
 
 def _days(count: int) -> str:
     return f"{count} day{'s' if count != 1 else ''}"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves half an export."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _unicode_ok() -> bool:

@@ -6,15 +6,16 @@ defaults are used, and the caller gets a sentence to show.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from safeplace.files import write_atomically
+
 Motion = Literal["full", "basic", "none"]
+CONFIG_HEADER = "# safeplace settings; `safeplace locate` shows where this file lives."
 
 
 class Settings(BaseModel):
@@ -83,17 +84,7 @@ def save_settings(settings: Settings, path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(settings.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as temp:
-            temp.write("# safeplace settings; `safeplace locate` shows where this file lives.\n")
-            temp.write(text)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, f"{CONFIG_HEADER}\n{text}")
 
 
 def _set_aside(path: Path, reason: str) -> str:

@@ -11,6 +11,7 @@ DOMAIN_MODULES = [
     "safeplace",
     "safeplace.paths",
     "safeplace.settings",
+    "safeplace.files",
     "safeplace.cli",
     "safeplace.cli_history",
     "safeplace.exercise.model",

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -104,23 +103,14 @@ class SessionRecorder:
                 previous = self._draft.record
                 self.end_early(previous.practised_seconds, previous.steps_reached)
             start = (started_at or self._clock()).astimezone()  # a naive time is local
-            offset, zone = local_offset(start)
-            record = SessionRecord(
-                id=str(uuid.uuid4()),
-                exercise_id=exercise_id,
-                title=title,
-                content_hash=content_hash,
+            record = SessionRecord.starting(
+                exercise_id,
+                title,
+                content_hash,
+                planned_seconds,
                 started_at=start,
-                utc_offset_seconds=offset,
-                tz_name=zone,
+                zone_offset=local_offset(start),
                 day_start_hour=self._settings.day_start_hour,
-                ended_at=None,
-                planned_seconds=float(planned_seconds),
-                practised_seconds=0.0,
-                outcome="open",
-                steps_reached=0,
-                rating_before=None,
-                rating_after=None,
                 updated_at=self._clock(),
             )
             self._draft = _Draft(record)
@@ -137,7 +127,7 @@ class SessionRecorder:
                     planned_seconds,
                     day_start_hour=record.day_start_hour,
                     started_at=start,
-                    zone_offset=(offset, zone),
+                    zone_offset=(record.utc_offset_seconds, record.tz_name),
                     session_id=record.id,
                 )
             )

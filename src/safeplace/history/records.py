@@ -5,6 +5,7 @@ What counts as practice is decided here too (:func:`counts_as_practice`). No SQL
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal, NamedTuple
@@ -47,6 +48,41 @@ class SessionRecord:
     rating_before: int | None
     rating_after: int | None
     updated_at: datetime
+
+    @classmethod
+    def starting(
+        cls,
+        exercise_id: str,
+        title: str,
+        content_hash: str,
+        planned_seconds: float,
+        *,
+        started_at: datetime,
+        zone_offset: tuple[int, str],
+        day_start_hour: int,
+        updated_at: datetime,
+        session_id: str | None = None,
+    ) -> SessionRecord:
+        """The open record of a practice that starts now."""
+        offset, zone = zone_offset
+        return cls(
+            id=session_id or str(uuid.uuid4()),
+            exercise_id=exercise_id,
+            title=title,
+            content_hash=content_hash,
+            started_at=started_at,
+            utc_offset_seconds=offset,
+            tz_name=zone,
+            day_start_hour=day_start_hour,
+            ended_at=None,
+            planned_seconds=float(planned_seconds),
+            practised_seconds=0.0,
+            outcome="open",
+            steps_reached=0,
+            rating_before=None,
+            rating_after=None,
+            updated_at=updated_at,
+        )
 
     @property
     def practice_day(self) -> date:

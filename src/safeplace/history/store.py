@@ -136,24 +136,16 @@ class HistoryStore:
         (UTC offset in seconds, zone name) defaults to the system zone at ``started_at``.
         """
         start = started_at or self._clock()
-        offset, zone = zone_offset or local_offset(start)
-        record = SessionRecord(
-            id=session_id or str(uuid.uuid4()),
-            exercise_id=exercise_id,
-            title=title,
-            content_hash=content_hash,
+        record = SessionRecord.starting(
+            exercise_id,
+            title,
+            content_hash,
+            planned_seconds,
             started_at=start,
-            utc_offset_seconds=offset,
-            tz_name=zone,
+            zone_offset=zone_offset or local_offset(start),
             day_start_hour=day_start_hour,
-            ended_at=None,
-            planned_seconds=float(planned_seconds),
-            practised_seconds=0.0,
-            outcome="open",
-            steps_reached=0,
-            rating_before=None,
-            rating_after=None,
             updated_at=self._clock(),
+            session_id=session_id,
         )
         with self._write() as db:
             self._close_abandoned(db)
