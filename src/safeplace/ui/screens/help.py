@@ -22,7 +22,8 @@ KEYS = """\
 
 [b]Anywhere[/b]
   ? or f1      this help
-  h            your history
+  h            your history (from the library or after an exercise)
+  o            settings (from the library)
   ctrl+q       quit
 """
 
