@@ -301,3 +301,14 @@ async def test_bell_rings_once_in_and_twice_out(build_app: AppFactory, clock: Fa
         await pilot.pause(TICK)
         await pilot.pause(0.4)  # the second ring of the out cue follows a moment later
         assert len(rings) == 3
+
+
+def test_an_unopenable_history_is_one_sentence_and_practice_goes_on(paths: Paths) -> None:
+    from safeplace.ui.practice_log import open_history
+
+    paths.data_dir.parent.mkdir(parents=True, exist_ok=True)
+    paths.data_dir.write_text("a file where the data folder should be")
+    store, notice = open_history(paths)
+    assert store is None
+    assert notice is not None and str(paths.history_db) in notice
+    assert "practice can go on" in notice and "Traceback" not in notice

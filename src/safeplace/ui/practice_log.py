@@ -11,6 +11,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from safeplace.history.database import HistoryUnavailable
 from safeplace.history.recorder import SessionRecorder
 from safeplace.history.store import HistoryStore
 from safeplace.playback.session import (
@@ -128,8 +129,12 @@ def open_history(paths: Paths) -> tuple[HistoryStore | None, str | None]:
     try:
         store = HistoryStore.open(paths.history_db)
     except Exception as error:  # any failure here must not stop practice
+        why = (
+            str(error)
+            if isinstance(error, HistoryUnavailable)
+            else (f"Your history could not be opened ({error.__class__.__name__}).")
+        )
         return None, (
-            f"Your history could not be opened ({error.__class__.__name__}), so this time "
-            "nothing will be recorded. Your practice can go on."
+            f"{why} Your practice can go on; sessions wait in a small file until they can be saved."
         )
     return store, store.notice
