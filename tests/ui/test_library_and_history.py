@@ -153,3 +153,16 @@ async def test_settings_change_at_once_and_are_saved(build_app: AppFactory, path
     saved, problem = load_settings(paths.config_file)
     assert problem is None
     assert saved.show_streaks is False and saved.theme == "textual-light"
+
+
+async def test_the_palette_starts_an_exercise_by_name(build_app: AppFactory) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Start: Box breathing")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, PlayerScreen)
+        assert app.practice is not None and app.practice.loaded.exercise.id == "box-breathing"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, TypedDict, Unpack
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 
 from safeplace.playback.clock import Clock
 from safeplace.playback.session import Session
@@ -44,6 +45,7 @@ class AppOptions(TypedDict, total=False):
 class SafeplaceApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "safeplace"
+    COMMANDS = App.COMMANDS | {lambda: _palette_commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "quit", show=False, priority=True, id="app.quit"),
         Binding("ctrl+c", "quit", "quit", show=False, id="app.interrupt"),
@@ -185,6 +187,12 @@ class SafeplaceApp(App[int]):
         else:
             self.pop_screen()
 
+    def start_from_palette(self, loaded: LoadedExercise) -> None:
+        """Start from the palette: a running exercise ends first (recorded as ended early)."""
+        origin: Origin = self.practice.origin if self.practice is not None else "library"
+        self.end_running_practice()
+        self.start_exercise(loaded, origin=origin)
+
     def ground_me(self, practice: Practice | None) -> None:
         grounding = self.library.grounding()
         if grounding is None:
@@ -239,6 +247,12 @@ class SafeplaceApp(App[int]):
     def on_unmount(self) -> None:
         self.end_running_practice()
         self.history_writer.shutdown(wait=True)
+
+
+def _palette_commands() -> type[Provider]:
+    from safeplace.ui.commands import SafeplaceCommands  # loaded when the palette first opens
+
+    return SafeplaceCommands
 
 
 def constants_animation_level() -> str:

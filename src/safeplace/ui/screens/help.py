@@ -24,6 +24,7 @@ KEYS = """\
   ? or f1      this help
   h            your history (from the library or after an exercise)
   o            settings (from the library)
+  ctrl+p       find anything: start an exercise by name, history, settings
   ctrl+q       quit
 """
 
