@@ -213,7 +213,7 @@ def test_pause_resume_finish_and_quit(term: Terminal, home: Path, tiny: list[str
     after = time_left(term.wait_until(lambda s: "Paused" not in s and " left" in s, "resume"))
     assert before - after < 15, f"{before} s left before the pause, {after} s after it"
 
-    term.wait_for("You did Tiny e2e")
+    term.wait_for("you reached the end")
     assert any(mark in screen for screen in term.screens for mark in ORB), "no orb at motion full"
     term.keys("q")
     assert term.exit_code() == 0

@@ -101,7 +101,7 @@ async def test_escape_then_stop_shows_a_gentle_closing(build_app: AppFactory) ->
         assert isinstance(app.screen, ClosingScreen)
         assert app.practice.session.view().ended_early
         headline = str(app.screen.query_one("#closing-headline").render())
-        assert "You stopped Every kind of step" in headline
+        assert "Every kind of step: you stopped after" in headline
 
 
 async def test_ctrl_c_in_the_player_asks_instead_of_losing_the_session(

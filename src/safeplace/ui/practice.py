@@ -71,11 +71,11 @@ class Practice:
         minutes = self.session.practised_seconds / 60
         amount = "less than a minute" if minutes < 1 else f"{round(minutes)} min"
         if self.session.view().ended_early:
-            headline = f"You stopped {exercise.title} after {amount}."
+            headline = f"{exercise.title}: you stopped after {amount}."
             detail = "Stopping is fine. What you did still counts."
         else:
-            headline = f"You did {exercise.title}: {amount}."
-            detail = "You reached the end."
+            headline = f"{exercise.title}: you reached the end."
+            detail = f"{amount[0].upper()}{amount[1:]} of practice."
         before, after = self.ratings()
         invite = before is not None and after is None and self.after_rating is None
         gentle = GENTLE_LINES[len(exercise.id) % len(GENTLE_LINES)]

@@ -67,13 +67,15 @@ class RatingScale(Widget, can_focus=True):
         cell = self.get_component_rich_style("rating--cell")
         label = self.get_component_rich_style("rating--label")
         width = self.size.width
-        scale_width = 11 * 3 + 10
+        scale_width = 10 * 3 + 4 + 10  # ten " n " cells, " 10 ", and the gaps between them
+        left = max(0, (width - scale_width) // 2)
         text = Text(no_wrap=True)
-        text.append(" " * max(0, (width - scale_width) // 2))
+        text.append(" " * left)
         for number in range(11):
             text.append(f" {number} ", style=chosen if number == self.value else cell)
             if number < 10:
                 text.append(" ")
+        text.append(" " * max(0, width - left - scale_width))  # full width: stays put when centred
         text.append("\n")
         ends = f"0 {self.low}", f"{self.high} 10"
         gap = max(1, scale_width - len(ends[0]) - len(ends[1]))
