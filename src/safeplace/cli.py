@@ -189,10 +189,11 @@ def _schema(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 
 
 def _locate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from safeplace.paths import bundled_exercises_dir
+    from safeplace.paths import bundled_exercises_dir, bundled_schema_file
 
-    rows = {**{name: str(path) for name, path in paths.as_dict().items()}}
+    rows = {name: str(path) for name, path in paths.as_dict().items()}
     rows["bundled"] = str(bundled_exercises_dir())
+    rows["schema"] = str(bundled_schema_file())
     width = max(len(name) for name in rows)
     for name, path in rows.items():
         print(f"{name:<{width}}  {path}")

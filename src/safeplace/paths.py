@@ -75,8 +75,9 @@ def bundled_exercises_dir() -> Path:
 
 
 def bundled_schema_file() -> Path:
+    """The JSON Schema beside the bundled exercises (their `$schema=../../schema/...` lines)."""
     package_dir = Path(__file__).resolve().parent
-    installed = package_dir / "_bundled" / "exercise.schema.json"
+    installed = package_dir / "_bundled" / "schema" / "exercise.schema.json"
     if installed.is_file():
         return installed
     return package_dir.parent.parent / "schema" / "exercise.schema.json"

@@ -48,10 +48,6 @@ class Settings(BaseModel):
     """Which crisis lines the help screen shows first."""
 
 
-class SettingsProblem(Exception):
-    """The config file could not be used; the message says why and where it was moved."""
-
-
 def load_settings(path: Path) -> tuple[Settings, str | None]:
     """Read settings; on a broken file return defaults and a sentence for the person."""
     try:

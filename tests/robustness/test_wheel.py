@@ -43,7 +43,7 @@ def test_the_wheel_carries_the_bundled_exercises_and_schema(wheel: Path) -> None
     bundled = {Path(n).stem for n in names if n.startswith("safeplace/_bundled/exercises/")}
     in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
     assert in_repo and in_repo <= bundled
-    assert "safeplace/_bundled/exercise.schema.json" in names
+    assert "safeplace/_bundled/schema/exercise.schema.json" in names
 
 
 @pytest.mark.slow
@@ -82,3 +82,14 @@ def test_installed_wheel_lists_the_bundled_exercises_from_another_folder(
         check=True,
     )
     assert str(env_dir) in where.stdout  # the installed copy, not the repo
+    located = subprocess.run(
+        [str(env_dir / "bin" / "safeplace"), "locate"],
+        cwd=elsewhere,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    schema_line = next(line for line in located.stdout.splitlines() if line.startswith("schema"))
+    assert Path(schema_line.split(maxsplit=1)[1]).is_file()

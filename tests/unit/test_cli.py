@@ -123,7 +123,7 @@ def test_schema_is_the_committed_one(capsys: pytest.CaptureFixture[str]) -> None
 def test_locate_names_every_place(paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["locate"]) == 0
     out = capsys.readouterr().out
-    for place in ("config", "history", "exercises", "bundled"):
+    for place in ("config", "history", "exercises", "bundled", "schema"):
         assert place in out
     assert str(paths.history_db) in out
     assert not paths.data_dir.exists()  # locating creates nothing

@@ -408,13 +408,6 @@ class Exercise(_Strict):
         return max(1, math.ceil(self.estimated_seconds() / 60 - 0.2))
 
     @property
-    def has_breath_holds(self) -> bool:
-        return any(
-            isinstance(step, BreatheStep) and step.breathing.phases.has_holds
-            for _, step in self.walk()
-        )
-
-    @property
     def remembered_names(self) -> dict[str, str]:
         """Names this exercise can fill, with their defaults."""
         names = dict(self.recall)
