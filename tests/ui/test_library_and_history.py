@@ -166,3 +166,14 @@ async def test_the_palette_starts_an_exercise_by_name(build_app: AppFactory) -> 
         await pilot.pause(0.3)
         assert isinstance(app.screen, PlayerScreen)
         assert app.practice is not None and app.practice.loaded.exercise.id == "box-breathing"
+
+
+async def test_notices_are_shown_literally_never_as_markup(build_app: AppFactory) -> None:
+    hostile = "your exercises/[bold]x[/bold] replaces [@click=app.quit]this[/]\x1b]0;t\x07"
+    app = build_app(notices=[hostile])
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        [notification] = list(app._notifications)
+        assert notification.message == hostile.replace("\x1b", "").replace("\x07", "")
+        assert notification.markup is False
+        assert app.is_running

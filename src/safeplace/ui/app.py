@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypedDict, Unpack
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 
+from safeplace.exercise.text import printable
 from safeplace.playback.clock import Clock
 from safeplace.playback.session import Session
 from safeplace.settings import Settings
@@ -87,7 +89,7 @@ class SafeplaceApp(App[int]):
             self.set_keymap(self.settings.keymap)
         self._install_signal_handlers()
         for notice in self.notices:
-            self.notify(notice, timeout=8)
+            self.notify(printable(notice), timeout=8, markup=False)  # file names are data
         if self.exercise_id is None:
             from safeplace.ui.screens.library import LibraryScreen
 
@@ -95,7 +97,7 @@ class SafeplaceApp(App[int]):
             return
         loaded = self.library.get(self.exercise_id)
         if loaded is None:
-            self.exit(1, message=f"No exercise with the id '{self.exercise_id}'.")
+            self.exit(1, message=Text(printable(f"No exercise with the id '{self.exercise_id}'.")))
             return
         self.start_exercise(loaded, origin="shell")
 
@@ -104,7 +106,11 @@ class SafeplaceApp(App[int]):
         if name in self.available_themes:
             self.theme = name
         else:
-            self.notify(f"There is no theme called '{name}'; using the default.", timeout=8)
+            self.notify(
+                printable(f"There is no theme called '{name}'; using the default."),
+                timeout=8,
+                markup=False,
+            )
 
     def _install_signal_handlers(self) -> None:
         """SIGTERM/SIGHUP end the session cleanly (recorded) and restore the terminal."""
