@@ -1,0 +1,69 @@
+"""The app keeps working when files or disks misbehave (reliability.md Y13, S12)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from safeplace.exercise.library import Library, load_library
+from safeplace.history.store import HistoryStore
+from safeplace.paths import Paths
+from safeplace.playback.clock import FakeClock
+from safeplace.settings import Settings
+from safeplace.ui.app import make_app
+from safeplace.ui.screens.library import LibraryScreen
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exercises"
+
+
+class SlowStore(HistoryStore):
+    """A store whose progress writes hang until released, like a disk that stalls."""
+
+    release = threading.Event()
+    writing = threading.Event()
+
+    def progress(self, session_id: str, practised_seconds: float, steps_reached: int) -> None:
+        self.writing.set()
+        self.release.wait(timeout=10)
+        super().progress(session_id, practised_seconds, steps_reached)
+
+
+async def test_one_broken_file_hides_nothing_and_the_app_starts(
+    paths: Paths, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    library = load_library(paths, extra_dirs=[FIXTURES, folder])
+    assert library.get("every-kind") is not None and library.problems
+    app = make_app(Settings(), clock, None, library, paths=paths, cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        status = str(app.screen.query_one("#library-status").render())
+        assert "could not be read" in status and "safeplace validate" in status
+
+
+async def test_a_stalled_history_write_never_stalls_the_player(
+    paths: Paths, library: Library, clock: FakeClock
+) -> None:
+    store = SlowStore.open(paths.history_db)
+    app = make_app(
+        Settings(), clock, store, library, paths=paths, exercise_id="every-kind", cursor_blink=False
+    )
+    try:
+        async with app.run_test() as pilot:
+            await pilot.press("s")  # skip the rating: a step boundary, so a progress write
+            assert SlowStore.writing.wait(timeout=5)
+            await pilot.press("space")  # handled while the write is still stuck
+            assert app.practice is not None and app.practice.session.view().is_paused
+            assert not SlowStore.release.is_set()
+            await pilot.press("space", "right")
+            assert app.practice.session.view().segment.kind == "breathe"
+            SlowStore.release.set()
+            app.flush_history()
+        [record] = store.sessions()
+        assert record.steps_reached >= 2
+    finally:
+        SlowStore.release.set()
+        store.close()
