@@ -25,6 +25,7 @@ CATEGORY_NAMES = {
     "journaling": "Writing",
     "body": "Body",
 }
+SCOPE_LINE = "Not therapy or an emergency service · ? for people who can help now"
 STATE_WORDS = {"wound-up": "when wound up", "shut-down": "when shut down", "steady": "when steady"}
 
 
@@ -47,6 +48,7 @@ class LibraryScreen(SafeplaceScreen[None]):
                 yield OptionList(id="exercise-list")
                 yield Static("", id="exercise-preview")
             yield Static("", id="library-status")
+            yield Static(SCOPE_LINE, id="library-scope")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
