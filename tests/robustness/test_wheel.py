@@ -60,36 +60,25 @@ def test_installed_wheel_lists_the_bundled_exercises_from_another_folder(
     elsewhere.mkdir()
     environ = {**os.environ, "SAFEPLACE_HOME": str(tmp_path / "home")}
     environ.pop("PYTHONPATH", None)
-    listed = subprocess.run(
-        [str(env_dir / "bin" / "safeplace"), "list", "--json"],
-        cwd=elsewhere,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    ids = {row["id"] for row in json.loads(listed.stdout)}
+
+    def run_elsewhere(*argv: str) -> str:
+        done = subprocess.run(
+            argv,
+            cwd=elsewhere,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout
+
+    listed = run_elsewhere(str(env_dir / "bin" / "safeplace"), "list", "--json")
+    ids = {row["id"] for row in json.loads(listed)}
     in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
     assert ids == in_repo
-    where = subprocess.run(
-        [str(python), "-c", "import safeplace, sys; print(safeplace.__file__)"],
-        cwd=elsewhere,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert str(env_dir) in where.stdout  # the installed copy, not the repo
-    located = subprocess.run(
-        [str(env_dir / "bin" / "safeplace"), "locate"],
-        cwd=elsewhere,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    schema_line = next(line for line in located.stdout.splitlines() if line.startswith("schema"))
+    where = run_elsewhere(str(python), "-c", "import safeplace; print(safeplace.__file__)")
+    assert str(env_dir) in where  # the installed copy, not the repo
+    located = run_elsewhere(str(env_dir / "bin" / "safeplace"), "locate")
+    schema_line = next(line for line in located.splitlines() if line.startswith("schema"))
     assert Path(schema_line.split(maxsplit=1)[1]).is_file()
