@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from safeplace import __version__
+from safeplace.checked import CheckedCache
 from safeplace.exercise.text import printable
 from safeplace.paths import Paths, resolve_paths
 from safeplace.settings import Settings, load_settings
@@ -86,7 +87,7 @@ def run(argv: list[str]) -> int:
         argv = ["start", *argv]
     args = parser.parse_args(argv)
     paths = resolve_paths()
-    settings, problem = load_settings(paths.config_file)
+    settings, problem = load_settings(paths.config_file, cache=CheckedCache(paths.checked_cache))
     if problem:
         _say_error(problem)
     try:
@@ -106,7 +107,9 @@ def run(argv: list[str]) -> int:
 def _load_library(args: argparse.Namespace, paths: Paths) -> Any:
     from safeplace.exercise.library import load_library
 
-    library = load_library(paths, extra_dirs=args.exercises)
+    library = load_library(
+        paths, extra_dirs=args.exercises, cache=CheckedCache(paths.checked_cache)
+    )
     for notice in library.notices:
         _say_error(notice)
     for problem in library.problems:
@@ -153,7 +156,13 @@ def _show(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         _say_error(f"No exercise with the id '{printable(args.exercise_id)}'.{hint}")
         _say_error("`safeplace list` shows every exercise.")
         return 1
-    exercise = loaded.exercise
+    from safeplace.exercise.loader import LoadError, load_exercise_file
+
+    try:  # the whole model, not the playable form: show describes the file as written
+        exercise = load_exercise_file(loaded.path)
+    except LoadError as error:  # changed since the library was read
+        _say_error(str(error))
+        return 1
     if args.json:
         data = exercise.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["estimated_seconds"] = exercise.estimated_seconds()

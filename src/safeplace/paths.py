@@ -35,6 +35,11 @@ class Paths:
         return self.data_dir / "exercises"
 
     @property
+    def checked_cache(self) -> Path:
+        """Results of checking exercise and settings files (disposable; see checked.py)."""
+        return self.state_dir / "checked.json"
+
+    @property
     def pending_file(self) -> Path:
         """Sessions that could not be written to the database wait here (JSON lines)."""
         return self.state_dir / "pending-sessions.jsonl"

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safeplace.exercise.model import Breathing
+from safeplace.exercise.playable import BreathSpec
 from safeplace.playback.breath import (
     IN_FILL_BEFORE_TOP_UP,
     BreathPhase,
@@ -17,8 +18,9 @@ from safeplace.playback.breath import (
 )
 
 
-def breathing(**data: Any) -> Breathing:
-    return Breathing.model_validate(data)
+def breathing(**data: Any) -> BreathSpec:
+    """The plain form the player times breaths with, made from validated data."""
+    return Breathing.model_validate(data).spec
 
 
 def names(plan: BreathPlan, cycle: int = 0) -> list[str]:

@@ -62,7 +62,7 @@ def test_bundled_exercises_load_in_path_order(home: Paths, bundled: Path) -> Non
     assert loaded is not None
     assert loaded.origin == "bundled"
     assert loaded.path == bundled / "grounding" / "five-senses.yml"
-    assert len(loaded.content_hash) == 16
+    assert len(loaded.exercise.content_hash) == 16
     assert library.problems == []
     assert library.notices == []
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-from safeplace.settings import Settings, load_settings, save_settings
+import pytest
+
+from safeplace.checked import CheckedCache, fingerprint
+from safeplace.paths import Paths
+from safeplace.settings import CONFIG_HEADER, Settings, load_settings, save_settings
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -46,3 +56,206 @@ def test_yes_stays_a_string_and_is_refused_for_a_switch(tmp_path: Path) -> None:
     path.write_text("bell: yes\n", encoding="utf-8")
     settings, problem = load_settings(path)
     assert settings.bell is False and problem is not None and "bell" in problem
+
+
+def test_settings_refuse_values_no_file_could_hold() -> None:
+    with pytest.raises(ValueError, match="day_start_hour"):
+        Settings(day_start_hour=13)
+    with pytest.raises(ValueError, match="crisis_region"):
+        Settings(crisis_region="fr")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="bell"):
+        Settings(bell="yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="rest_days_per_week"):
+        Settings(rest_days_per_week=True)
+
+
+def test_a_misspelt_setting_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("day_strat_hour: 5\n", encoding="utf-8")
+    _, problem = load_settings(path)
+    assert problem is not None and "did you mean day_start_hour?" in problem
+
+
+# Remembered results: a start with an unchanged file imports neither PyYAML nor pydantic.
+
+LOAD_IN_A_FRESH_PROCESS = """
+import json, sys
+from dataclasses import asdict
+from safeplace.checked import CheckedCache
+from safeplace.paths import resolve_paths
+from safeplace.settings import load_settings
+paths = resolve_paths()
+cache = CheckedCache(paths.checked_cache) if sys.argv[1] == "cache" else None
+settings, problem = load_settings(paths.config_file, cache)
+print(json.dumps({
+    "settings": asdict(settings),
+    "problem": problem,
+    "pydantic": "pydantic" in sys.modules,
+    "yaml": "yaml" in sys.modules,
+}))
+"""
+
+
+def _load_in_a_fresh_process(home: Path, *, cache: bool = True) -> dict[str, Any]:
+    env = {**os.environ, "SAFEPLACE_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_IN_A_FRESH_PROCESS, "cache" if cache else "none"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    )
+    found: dict[str, Any] = json.loads(result.stdout)
+    return found
+
+
+def test_importing_settings_imports_neither_pydantic_nor_yaml() -> None:
+    code = "import safeplace.settings, sys; print('pydantic' in sys.modules, 'yaml' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_no_file_gives_defaults_without_pydantic_or_yaml(paths: Paths, cache: bool) -> None:
+    found = _load_in_a_fresh_process(paths.config_dir.parent, cache=cache)
+    assert found["settings"] == asdict(Settings()) and found["problem"] is None
+    assert (found["pydantic"], found["yaml"]) == (False, False)
+
+
+def test_an_unchanged_file_is_not_validated_again(paths: Paths) -> None:
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("theme: nord\nday_start_hour: 6\n", encoding="utf-8")
+    home = paths.config_dir.parent
+
+    first = _load_in_a_fresh_process(home)
+    assert first["problem"] is None and first["pydantic"] and first["yaml"]
+    assert first["settings"]["theme"] == "nord" and first["settings"]["day_start_hour"] == 6
+    assert paths.checked_cache.is_file()
+
+    second = _load_in_a_fresh_process(home)
+    assert (second["pydantic"], second["yaml"]) == (False, False)
+    assert second["settings"] == first["settings"] and second["problem"] is None
+
+    without_cache = _load_in_a_fresh_process(home, cache=False)
+    assert without_cache["pydantic"] and without_cache["settings"] == first["settings"]
+
+
+def test_an_edited_file_is_validated_again(paths: Paths) -> None:
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("day_start_hour: 6\n", encoding="utf-8")
+    first, _ = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert first.day_start_hour == 6
+
+    paths.config_file.write_text("day_start_hour: 10\nbell: true\n", encoding="utf-8")
+    edited, problem = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert problem is None and edited.day_start_hour == 10 and edited.bell is True
+
+    paths.config_file.write_text("day_start_hour: 99\n", encoding="utf-8")
+    broken, problem = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert broken == Settings() and problem is not None and "day_start_hour" in problem
+
+
+def test_a_broken_file_is_not_remembered(paths: Paths) -> None:
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("bell: yes\n", encoding="utf-8")
+    cache = CheckedCache(paths.checked_cache)
+    _, problem = load_settings(paths.config_file, cache)
+    assert problem is not None and "kept as" in problem
+    assert not paths.checked_cache.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x00\xff\xfe garbage \x81",
+        b'{"code": "someone else\'s", "entries": {}}',
+        b"[1, 2, 3]",
+        b'{"code": "x", "entries": "not a mapping"}',
+    ],
+)
+def test_a_damaged_cache_file_is_ignored(paths: Paths, damage: bytes) -> None:
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("show_streaks: false\n", encoding="utf-8")
+    paths.state_dir.mkdir(parents=True)
+    paths.checked_cache.write_bytes(damage)
+
+    settings, problem = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert problem is None and settings == Settings(show_streaks=False)
+    # ...and is replaced by a good one that the next start can use.
+    found = _load_in_a_fresh_process(paths.config_dir.parent)
+    assert found["pydantic"] is False and found["settings"]["show_streaks"] is False
+
+
+def test_remembered_values_from_another_code_version_are_not_used(paths: Paths) -> None:
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("rest_days_per_week: 2\n", encoding="utf-8")
+    stale = {**asdict(Settings()), "rest_days_per_week": 3}
+    key = f"settings:{paths.config_file}"
+    document = {
+        "code": "an older safeplace",
+        "entries": {key: [fingerprint(paths.config_file), stale]},
+    }
+    paths.state_dir.mkdir(parents=True)
+    paths.checked_cache.write_text(json.dumps(document), encoding="utf-8")
+
+    settings, _ = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert settings.rest_days_per_week == 2
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"day_start_hour": 30},
+        {"bell": "yes"},
+        {"motion": "sideways"},
+        {"keymap": {"player.pause": 1}},
+        {"not_a_setting": 1},
+    ],
+)
+def test_tampered_remembered_values_fall_back_to_the_file(
+    paths: Paths, tampered: dict[str, Any]
+) -> None:
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("theme: gruvbox\n", encoding="utf-8")
+    load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    document = json.loads(paths.checked_cache.read_text(encoding="utf-8"))
+    key = f"settings:{paths.config_file}"
+    remembered_print, values = document["entries"][key]
+    document["entries"][key] = [remembered_print, {**values, **tampered}]
+    paths.checked_cache.write_text(json.dumps(document), encoding="utf-8")
+
+    settings, problem = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert problem is None and settings == Settings(theme="gruvbox")
+
+
+def test_remembered_values_are_what_is_used(paths: Paths) -> None:
+    """The other side of the tampering test: a well-formed remembered result is trusted."""
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text("theme: gruvbox\n", encoding="utf-8")
+    load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    document = json.loads(paths.checked_cache.read_text(encoding="utf-8"))
+    key = f"settings:{paths.config_file}"
+    document["entries"][key][1]["theme"] = "nord"
+    paths.checked_cache.write_text(json.dumps(document), encoding="utf-8")
+
+    settings, _ = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
+    assert settings.theme == "nord"
+
+
+def test_saving_with_a_cache_spares_the_next_start_from_validating(paths: Paths) -> None:
+    chosen = Settings(motion="basic", rest_days_per_week=0, keymap={"player.pause": "p"})
+    save_settings(chosen, paths.config_file, CheckedCache(paths.checked_cache))
+    assert paths.config_file.read_text(encoding="utf-8").startswith(CONFIG_HEADER + "\n")
+
+    found = _load_in_a_fresh_process(paths.config_dir.parent)
+    assert (found["pydantic"], found["yaml"]) == (False, False)
+    assert found["problem"] is None and found["settings"] == asdict(chosen)
+
+
+def test_saving_without_a_cache_leaves_the_next_start_to_validate(paths: Paths) -> None:
+    save_settings(Settings(motion="basic"), paths.config_file)
+    found = _load_in_a_fresh_process(paths.config_dir.parent)
+    assert found["pydantic"] is True and found["settings"]["motion"] == "basic"

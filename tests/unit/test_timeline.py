@@ -119,7 +119,7 @@ def test_repeat_blocks_are_unrolled_with_their_paths() -> None:
     # Repetitions of one step are distinct segments.
     assert timeline.segments[2] is not timeline.segments[3]
     assert timeline.segments[2] != timeline.segments[3]
-    assert timeline.segments[2].step is timeline.segments[3].step
+    assert timeline.segments[2].part is timeline.segments[3].part
 
 
 def test_rating_moments_follow_position_unless_given() -> None:

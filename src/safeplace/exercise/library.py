@@ -2,6 +2,8 @@
 
 A later source replaces an earlier exercise with the same id (and says so in ``notices``).
 A file that cannot be used becomes a :class:`Problem`; it never hides the others.
+Given a :class:`CheckedCache`, a file checked before and unchanged since is not read again:
+its remembered result is used, so an ordinary start imports neither PyYAML nor pydantic.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from safeplace.exercise.loader import LoadError, Problem, content_hash, load_exercise_file
-from safeplace.exercise.model import Category, Exercise, State
-from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_with_positions, read_text_safely
+from safeplace.checked import CheckedCache, fingerprint
+from safeplace.exercise.playable import Category, Playable, State
+from safeplace.exercise.problem import Problem
 from safeplace.paths import Paths, bundled_exercises_dir
 
 Origin = Literal["bundled", "user", "extra"]
@@ -37,10 +39,9 @@ _CATEGORY_ORDER: tuple[Category, ...] = (
 class LoadedExercise:
     """A valid exercise and where it came from."""
 
-    exercise: Exercise
+    exercise: Playable
     path: Path
     origin: Origin
-    content_hash: str
 
 
 @dataclass
@@ -107,22 +108,30 @@ class Library:
 
 
 def load_library(
-    paths: Paths, extra_dirs: Sequence[Path] = (), *, bundled_dir: Path | None = None
+    paths: Paths,
+    extra_dirs: Sequence[Path] = (),
+    *,
+    bundled_dir: Path | None = None,
+    cache: CheckedCache | None = None,
 ) -> Library:
     """Read bundled exercises, then ``paths.user_exercises`` (if it exists; it is never
     created), then each of ``extra_dirs`` (folders or single files)."""
     library = Library()
+    check = _Checker(cache)
     bundled = bundled_exercises_dir() if bundled_dir is None else bundled_dir
-    _add_source(library, "bundled", bundled, _exercise_files(bundled, library.problems))
+    _add_source(library, check, "bundled", bundled, _exercise_files(bundled, library.problems))
     library.bundled_ids = frozenset(library.exercises)
     user_dir = paths.user_exercises
-    _add_source(library, "user", user_dir, _exercise_files(user_dir, library.problems))
+    _add_source(library, check, "user", user_dir, _exercise_files(user_dir, library.problems))
     for extra in extra_dirs:
         if not os.path.lexists(extra):
             library.problems.append(Problem(str(extra), 1, 1, "no such file or folder"))
             continue
         base = extra if extra.is_dir() else extra.parent
-        _add_source(library, "extra", base, _exercise_files(extra, library.problems))
+        _add_source(library, check, "extra", base, _exercise_files(extra, library.problems))
+    if cache is not None:
+        cache.forget_missing(_CACHE_PREFIX)
+        cache.save()
     return library
 
 
@@ -140,6 +149,8 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
         if not files and given.is_dir():
             problems.append(Problem(str(given), 1, 1, "no .yaml or .yml files in this folder"))
         for path in files:
+            from safeplace.exercise.loader import LoadError, load_exercise_file
+
             try:
                 exercise = load_exercise_file(path)
             except LoadError as error:
@@ -151,14 +162,67 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
     return problems
 
 
-def _add_source(library: Library, origin: Origin, base: Path, files: Iterator[Path]) -> None:
+_CACHE_PREFIX = "exercise:"
+
+
+class _Checker:
+    """Checks one exercise file, or recalls the result of checking it unchanged before."""
+
+    def __init__(self, cache: CheckedCache | None) -> None:
+        self._cache = cache
+
+    def __call__(self, path: Path) -> Playable | list[Problem]:
+        cache = self._cache
+        if cache is None:
+            return _check_file(path)
+        key = _CACHE_PREFIX + os.path.abspath(path)
+        current = fingerprint(path)
+        remembered = cache.get(key, current)
+        if remembered is not None:
+            try:
+                return _recalled(remembered)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                pass  # an entry that does not fit (edited by hand?): check the file again
+        result = _check_file(path)
+        cache.put(key, current, _remembered(result))
+        return result
+
+
+def _check_file(path: Path) -> Playable | list[Problem]:
+    from safeplace.exercise.compile import compile_exercise
+    from safeplace.exercise.loader import LoadError, load_exercise_file
+
+    try:
+        return compile_exercise(load_exercise_file(path))
+    except LoadError as error:
+        return error.problems
+
+
+def _remembered(result: Playable | list[Problem]) -> dict[str, Any]:
+    if isinstance(result, Playable):
+        return {"playable": result.to_json()}
+    return {"problems": [[p.path, p.line, p.col, p.message] for p in result]}
+
+
+def _recalled(entry: dict[str, Any]) -> Playable | list[Problem]:
+    if "playable" in entry:
+        return Playable.from_json(entry["playable"])
+    return [
+        Problem(str(path), int(line), int(col), str(msg))
+        for path, line, col, msg in entry["problems"]
+    ]
+
+
+def _add_source(
+    library: Library, check: _Checker, origin: Origin, base: Path, files: Iterator[Path]
+) -> None:
     seen_here: dict[str, Path] = {}
     for path in files:
-        try:
-            exercise = load_exercise_file(path)
-        except LoadError as error:
-            library.problems.extend(error.problems)
+        checked = check(path)
+        if isinstance(checked, list):
+            library.problems.extend(checked)
             continue
+        exercise = checked
         if exercise.id in seen_here:
             shown = _shown_path(seen_here[exercise.id], origin, base)
             library.problems.append(_duplicate_id(path, exercise.id, shown))
@@ -167,9 +231,7 @@ def _add_source(library: Library, origin: Origin, base: Path, files: Iterator[Pa
         earlier = library.exercises.get(exercise.id)
         if earlier is not None:
             library.notices.append(_replacement_notice(path, origin, base, earlier))
-        library.exercises[exercise.id] = LoadedExercise(
-            exercise, path, origin, content_hash(exercise)
-        )
+        library.exercises[exercise.id] = LoadedExercise(exercise, path, origin)
 
 
 def _replacement_notice(path: Path, origin: Origin, base: Path, earlier: LoadedExercise) -> str:
@@ -198,6 +260,8 @@ def _duplicate_id(path: Path, exercise_id: str, earlier: str) -> Problem:
 
 
 def _id_position(path: Path) -> tuple[int, int]:
+    from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_with_positions, read_text_safely
+
     try:
         _, positions = load_yaml_with_positions(read_text_safely(path), str(path))
     except YamlProblem:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from pydantic import ValidationError
 
 from safeplace.exercise.explain import Finding, explain_validation_errors
 from safeplace.exercise.model import Exercise, ExerciseProblems
-from safeplace.exercise.text import printable
+from safeplace.exercise.problem import Problem
 from safeplace.exercise.yamlsafe import (
     Marks,
     YamlProblem,
@@ -26,20 +25,7 @@ from safeplace.exercise.yamlsafe import (
 )
 
 MAX_PROBLEMS_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file, at a 1-based line and column."""
-
-    path: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        # Paths and messages may carry text from the file; never let it steer the terminal.
-        return printable(f"{self.path}:{self.line}:{self.col}: {self.message}")
+__all__ = ["LoadError", "Problem", "content_hash", "load_exercise_file", "load_exercise_text"]
 
 
 class LoadError(Exception):

@@ -26,6 +26,17 @@ from pydantic import (
     model_validator,
 )
 
+from safeplace.exercise.playable import (
+    ESTIMATED_PROMPT_SECONDS,
+    ESTIMATED_RATE_SECONDS,
+    MAX_CYCLES,
+    BreathSpec,
+    Category,
+    Caution,
+    Location,
+    Moment,
+    State,
+)
 from safeplace.exercise.text import (
     NAME_PATTERN,
     PlaceholderError,
@@ -37,7 +48,6 @@ from safeplace.exercise.text import (
 MAX_STEP_SECONDS = 3600.0
 MAX_PHASE_SECONDS = 30.0
 MAX_HOLD_SECONDS = 20.0
-MAX_CYCLES = 300
 MAX_TOTAL_SECONDS = 2 * 3600.0
 MAX_PLAYED_STEPS = 2000
 MAX_REPEAT_DEPTH = 3
@@ -46,9 +56,6 @@ MAX_REPEAT_DEPTH = 3
 WORDS_PER_SECOND = 2.0
 SETTLE_SECONDS = 3.0
 MIN_SAY_SECONDS = 4.0
-# Untimed steps wait for the person; these only feed the estimate shown in lists.
-ESTIMATED_PROMPT_SECONDS = 60.0
-ESTIMATED_RATE_SECONDS = 10.0
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(pattern=rf"^{NAME_PATTERN}$")]
@@ -59,14 +66,15 @@ Seconds = Annotated[float, Field(gt=0, le=MAX_STEP_SECONDS)]
 PhaseSeconds = Annotated[float, Field(gt=0, le=MAX_PHASE_SECONDS)]
 HoldSeconds = Annotated[float, Field(ge=0, le=MAX_HOLD_SECONDS)]
 
-Category = Literal[
-    "breathing", "grounding", "visualization", "compassion", "journaling", "check-in", "body"
+__all__ = [  # re-exported: the format's types are defined with the plain form
+    "ESTIMATED_PROMPT_SECONDS",
+    "ESTIMATED_RATE_SECONDS",
+    "Category",
+    "Caution",
+    "Location",
+    "Moment",
+    "State",
 ]
-State = Literal["wound-up", "shut-down", "steady"]
-Caution = Literal["breath-holds", "fast-breathing", "eyes-closed", "body-focus", "recalls-pain"]
-Moment = Literal["before", "after", "during"]
-
-Location = tuple[str | int, ...]
 
 
 class ExerciseProblems(Exception):
@@ -103,14 +111,6 @@ class BreathPattern(_Strict):
     """Breathing out."""
     rest: HoldSeconds = 0.0
     """Resting empty before the next breath."""
-
-    @property
-    def has_holds(self) -> bool:
-        return self.hold > 0 or self.rest > 0
-
-    def cycle_seconds(self, *, holds: bool = True, extra_out: float = 0.0) -> float:
-        held = (self.hold + self.rest) if holds else 0.0
-        return self.inhale + self.top_up + self.exhale + extra_out + held
 
 
 class Lengthen(_Strict):
@@ -172,32 +172,29 @@ class Breathing(_Strict):
     def phases(self) -> BreathPattern:
         return named_pattern(self.pattern) if isinstance(self.pattern, str) else self.pattern
 
-    def out_extension(self, cycle_index: int) -> float:
-        """Seconds added to the out-breath of breath number ``cycle_index`` (from 0)."""
-        if self.lengthen is None:
-            return 0.0
-        grown = (cycle_index // self.lengthen.every) * self.lengthen.by
-        return min(grown, self.lengthen.until - self.phases.exhale)
+    @property
+    def spec(self) -> BreathSpec:
+        """The plain form that timing is computed from (the same maths plays it)."""
+        phases, lengthen = self.phases, self.lengthen
+        return BreathSpec(
+            inhale=phases.inhale,
+            exhale=phases.exhale,
+            top_up=phases.top_up,
+            hold=phases.hold,
+            rest=phases.rest,
+            cycles=self.cycles,
+            seconds=self.seconds,
+            default_cycles=NAMED_PATTERNS[self.pattern][1] if isinstance(self.pattern, str) else 6,
+            lengthen_by=0.0 if lengthen is None else lengthen.by,
+            lengthen_every=1 if lengthen is None else lengthen.every,
+            lengthen_until=0.0 if lengthen is None else lengthen.until,
+        )
 
     def cycle_count(self, *, holds: bool = True) -> int:
-        if self.cycles is not None:
-            return self.cycles
-        if self.seconds is None:
-            return NAMED_PATTERNS[self.pattern][1] if isinstance(self.pattern, str) else 6
-        elapsed, count = 0.0, 0
-        while count < MAX_CYCLES:
-            length = self.phases.cycle_seconds(holds=holds, extra_out=self.out_extension(count))
-            if count > 0 and elapsed + length > self.seconds + 1e-9:
-                break
-            elapsed += length
-            count += 1
-        return count
+        return self.spec.cycle_count(holds=holds)
 
     def total_seconds(self, *, holds: bool = True) -> float:
-        return sum(
-            self.phases.cycle_seconds(holds=holds, extra_out=self.out_extension(index))
-            for index in range(self.cycle_count(holds=holds))
-        )
+        return self.spec.total_seconds(holds=holds)
 
 
 # --- steps -------------------------------------------------------------------------------
@@ -499,7 +496,7 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[tuple[Location, str
             known.setdefault(step.remember, step.default)
         if isinstance(step, BreatheStep):
             phases = step.breathing.phases
-            if phases.has_holds and "breath-holds" not in exercise.cautions:
+            if step.breathing.spec.has_holds and "breath-holds" not in exercise.cautions:
                 yield (
                     (*path, "breathe"),
                     (

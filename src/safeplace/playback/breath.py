@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import accumulate
 
-from safeplace.exercise.model import Breathing
+from safeplace.exercise.playable import BreathSpec
 
 # Fill of the pacer at the top of the in-breath when a top-up follows; the top-up fills the rest.
 IN_FILL_BEFORE_TOP_UP = 0.85
@@ -63,13 +63,12 @@ class BreathPlan:
     _ends: tuple[float, ...] = field(repr=False, compare=False)
 
     @classmethod
-    def from_breathing(cls, breathing: Breathing, *, holds: bool = True) -> BreathPlan:
-        """Lay out ``breathing``; with ``holds=False`` the hold and rest phases are left out."""
-        pattern = breathing.phases
-        count = breathing.cycle_count(holds=holds)
-        extensions = [breathing.out_extension(index) for index in range(count)]
+    def from_breathing(cls, pattern: BreathSpec, *, holds: bool = True) -> BreathPlan:
+        """Lay out ``pattern``; with ``holds=False`` the hold and rest phases are left out."""
+        count = pattern.cycle_count(holds=holds)
+        extensions = [pattern.out_extension(index) for index in range(count)]
         lengths = [pattern.cycle_seconds(holds=holds, extra_out=extra) for extra in extensions]
-        # Same summation order as Breathing.total_seconds, so the totals agree exactly.
+        # Same summation order as BreathSpec.total_seconds, so the totals agree exactly.
         bounds = list(accumulate(lengths, initial=0.0))
         planned: list[PlannedPhase] = []
         for cycle, extra in enumerate(extensions):

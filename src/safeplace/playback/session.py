@@ -18,12 +18,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from safeplace.exercise.model import Exercise, Moment, PromptStep, RateStep
+from safeplace.exercise.playable import Moment, Playable
 from safeplace.exercise.text import fill, printable
 from safeplace.playback.breath import BreathPhase, BreathState, breath_at
 from safeplace.playback.clock import Clock
 from safeplace.playback.timeline import Segment, Timeline, build_timeline
+
+if TYPE_CHECKING:
+    from safeplace.exercise.model import Exercise
 
 # Like a music player: "back" restarts the current segment once this far into it (real seconds).
 BACK_RESTARTS_AFTER_SECONDS = 2.0
@@ -160,7 +164,7 @@ class _Cursor:
 class Session:
     def __init__(
         self,
-        exercise_or_timeline: Exercise | Timeline,
+        exercise_or_timeline: Playable | Exercise | Timeline,
         clock: Clock,
         *,
         speed: float = 1.0,
@@ -324,16 +328,14 @@ class Session:
                 timeline.estimated_seconds
             )
         segment_elapsed = active - segment_start
-        step = segment.step
-        hint = step.hint if isinstance(step, PromptStep) else None
-        low, high = (step.low, step.high) if isinstance(step, RateStep) else (None, None)
+        part = segment.part
         return SessionView(
             segment=segment,
             text=self.render(segment.text),
             intro=self._render_optional(segment.intro),
-            hint=self._render_optional(hint),
-            low=self._render_optional(low),
-            high=self._render_optional(high),
+            hint=self._render_optional(part.hint),
+            low=self._render_optional(part.low),
+            high=self._render_optional(part.high),
             breath=None if segment.breath is None else breath_at(segment.breath, segment_elapsed),
             elapsed=active,
             segment_start=segment_start,
@@ -429,8 +431,8 @@ class Session:
         if answer:
             self._answers.append((segment, answer))
             events.append(Answered(segment, answer))
-            if isinstance(segment.step, PromptStep) and segment.step.remember is not None:
-                self._remembered[segment.step.remember] = answer
+            if segment.part.remember is not None:
+                self._remembered[segment.part.remember] = answer
         return [*events, *self._enter(segment.index + 1, active)]
 
     def rate(self, value: int) -> list[Event]:

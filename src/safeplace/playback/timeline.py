@@ -1,55 +1,64 @@
-"""An exercise flattened into the segments a session plays, one after another.
+"""An exercise laid out in time: the segments a session plays, one after another.
 
-Repeat blocks are unrolled and an items step becomes one segment per item. Timed segments
-have a duration; prompts and ratings have none: they wait for the person.
+Each part of a :class:`Playable` becomes a segment. Timed segments have a duration;
+prompts and ratings have none: they wait for the person.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import accumulate
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from safeplace.exercise.model import (
+from safeplace.exercise.playable import (
     ESTIMATED_PROMPT_SECONDS,
     ESTIMATED_RATE_SECONDS,
-    AnyStep,
-    BreatheStep,
-    Exercise,
-    ItemsStep,
     Location,
     Moment,
-    PromptStep,
-    RateStep,
-    RepeatStep,
-    SayStep,
-    SilenceStep,
+    Part,
+    PartKind,
+    Playable,
 )
 from safeplace.playback.breath import BreathPlan
 
-SegmentKind = Literal["say", "breathe", "silence", "item", "prompt", "rate"]
-PlayedStep = SayStep | BreatheStep | SilenceStep | ItemsStep | PromptStep | RateStep
+if TYPE_CHECKING:
+    from safeplace.exercise.model import Exercise
 
 
-# Equality is identity: a segment is one moment of one timeline (and model steps are unhashable).
+# Equality is identity: a segment is one moment of one timeline.
 @dataclass(frozen=True, eq=False)
 class Segment:
     index: int
-    kind: SegmentKind
-    step: PlayedStep
-    path: Location
-    """Data path of the step in the exercise, e.g. ("steps", 2, "steps", 0) inside a repeat."""
+    part: Part
     duration: float | None
     """Seconds; None for a segment that waits for the person (prompt, rate)."""
-    text: str
-    """Raw text with {name} placeholders: say text, note, item, prompt or rate question."""
     breath: BreathPlan | None = None
-    item_number: int | None = None
-    """1-based position of the item within its items step."""
-    item_count: int | None = None
-    intro: str | None = None
     moment: Moment | None = None
     """For ratings: before / during / after, resolved from the position when unset."""
+
+    @property
+    def kind(self) -> PartKind:
+        return self.part.kind
+
+    @property
+    def path(self) -> Location:
+        return self.part.path
+
+    @property
+    def text(self) -> str:
+        return self.part.text
+
+    @property
+    def intro(self) -> str | None:
+        return self.part.intro
+
+    @property
+    def item_number(self) -> int | None:
+        return self.part.item_number
+
+    @property
+    def item_count(self) -> int | None:
+        return self.part.item_count
 
     @property
     def is_waiting(self) -> bool:
@@ -57,7 +66,7 @@ class Segment:
 
     @property
     def estimated_seconds(self) -> float:
-        """The duration, or the model's estimate for a waiting segment."""
+        """The duration, or the estimate for a waiting segment."""
         if self.duration is not None:
             return self.duration
         return ESTIMATED_PROMPT_SECONDS if self.kind == "prompt" else ESTIMATED_RATE_SECONDS
@@ -68,7 +77,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Timeline:
-    exercise: Exercise
+    exercise: Playable
     segments: tuple[Segment, ...]
     holds: bool
     step_starts: tuple[float, ...]
@@ -83,13 +92,18 @@ class Timeline:
         return len(self.segments)
 
 
-def build_timeline(exercise: Exercise, *, holds: bool = True) -> Timeline:
-    """Flatten ``exercise``; with ``holds=False`` breath holds are left out."""
-    drafts = _flatten(exercise.steps, ("steps",), holds=holds)
-    rated = [index for index, draft in enumerate(drafts) if draft.kind == "rate"]
+def build_timeline(exercise: Playable | Exercise, *, holds: bool = True) -> Timeline:
+    """Lay out ``exercise`` in time; with ``holds=False`` breath holds are left out.
+    A validated model is compiled first (tests and tools use that convenience)."""
+    if not isinstance(exercise, Playable):
+        from safeplace.exercise.compile import compile_exercise
+
+        exercise = compile_exercise(exercise)
+    parts = exercise.parts
+    rated = [index for index, part in enumerate(parts) if part.kind == "rate"]
     segments = tuple(
-        replace(draft, index=index, moment=_moment(draft.step, index, rated, len(drafts)))
-        for index, draft in enumerate(drafts)
+        _segment(part, index, _moment(part, index, rated, len(parts)), holds=holds)
+        for index, part in enumerate(parts)
     )
     timed = list(accumulate((s.duration or 0.0 for s in segments), initial=0.0))
     weighted = list(accumulate((s.estimated_seconds for s in segments), initial=0.0))
@@ -104,53 +118,19 @@ def build_timeline(exercise: Exercise, *, holds: bool = True) -> Timeline:
     )
 
 
-# Drafts are segments whose index and moment are filled in once the whole order is known.
-_UNPLACED = -1
+def _segment(part: Part, index: int, moment: Moment | None, *, holds: bool) -> Segment:
+    if part.breath is not None:
+        plan = BreathPlan.from_breathing(part.breath, holds=holds)
+        return Segment(index, part, plan.total_seconds, breath=plan)
+    return Segment(index, part, part.seconds, moment=moment)
 
 
-def _flatten(steps: list[AnyStep], base: Location, *, holds: bool) -> list[Segment]:
-    drafts: list[Segment] = []
-    for position, step in enumerate(steps):
-        path = (*base, position)
-        if isinstance(step, RepeatStep):
-            drafts.extend(_flatten(step.steps, (*path, "steps"), holds=holds) * step.repeat)
-        else:
-            drafts.extend(_drafts_for(step, path, holds=holds))
-    return drafts
-
-
-def _drafts_for(step: PlayedStep, path: Location, *, holds: bool) -> list[Segment]:
-    def draft(kind: SegmentKind, duration: float | None, text: str) -> Segment:
-        return Segment(_UNPLACED, kind, step, path, duration, text)
-
-    if isinstance(step, SayStep):
-        return [draft("say", step.duration, step.say)]
-    if isinstance(step, BreatheStep):
-        plan = BreathPlan.from_breathing(step.breathing, holds=holds)
-        return [replace(draft("breathe", plan.total_seconds, step.note or ""), breath=plan)]
-    if isinstance(step, SilenceStep):
-        return [draft("silence", step.silence, step.note or "")]
-    if isinstance(step, ItemsStep):
-        return [
-            replace(
-                draft("item", step.seconds_each, item),
-                item_number=number,
-                item_count=len(step.items),
-                intro=step.intro,
-            )
-            for number, item in enumerate(step.items, start=1)
-        ]
-    if isinstance(step, PromptStep):
-        return [draft("prompt", None, step.prompt)]
-    return [draft("rate", None, step.rate)]
-
-
-def _moment(step: PlayedStep, index: int, rated: list[int], count: int) -> Moment | None:
+def _moment(part: Part, index: int, rated: list[int], count: int) -> Moment | None:
     """The first rating is 'before', the last 'after'; a lone one goes by its position."""
-    if not isinstance(step, RateStep):
+    if part.kind != "rate":
         return None
-    if step.moment is not None:
-        return step.moment
+    if part.moment is not None:
+        return part.moment
     if len(rated) == 1:
         return "before" if index < count / 2 else "after"
     if index == rated[0]:

@@ -22,12 +22,13 @@ def launch(
     motion: str | None,
     theme: str | None,
 ) -> int:
+    from safeplace.checked import CheckedCache
     from safeplace.exercise.library import load_library
     from safeplace.exercise.text import printable
     from safeplace.ui.app import make_app
     from safeplace.ui.practice_log import open_history
 
-    library = load_library(paths, extra_dirs=extra_dirs)
+    library = load_library(paths, extra_dirs=extra_dirs, cache=CheckedCache(paths.checked_cache))
     if exercise_id is not None and library.get(exercise_id) is None:
         closest = library.closest(exercise_id)
         hint = f" Did you mean: {', '.join(closest)}?" if closest else ""

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from safeplace.exercise.model import RateStep
-
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
     from safeplace.playback.session import Session
@@ -61,9 +59,9 @@ class Practice:
     def rating_labels(self) -> tuple[str, str]:
         """The words for 0 and 10 that this exercise's own ratings used."""
         for segment in self.session.timeline.segments:
-            if isinstance(segment.step, RateStep):
-                step = segment.step
-                return self.session.render(step.low), self.session.render(step.high)
+            part = segment.part
+            if part.low is not None and part.high is not None:
+                return self.session.render(part.low), self.session.render(part.high)
         return "calm", "very upset"
 
     def summary(self) -> Summary:

@@ -60,14 +60,13 @@ class PracticeLog:
                     recorder.start,
                     exercise.id,
                     exercise.title,
-                    self._loaded.content_hash,
+                    exercise.content_hash,
                     session.timeline.timed_seconds / session.speed,
                 )
             elif isinstance(event, StepStarted):
                 self._submit(recorder.step_reached, reached, practised)
             elif isinstance(event, Answered):
-                step = event.segment.step
-                remember = getattr(step, "remember", None)
+                remember = event.segment.part.remember
                 question = session.render(event.segment.text)
                 self._submit(recorder.answer, question, event.text, remember)
             elif isinstance(event, Rated) and event.moment in ("before", "after"):

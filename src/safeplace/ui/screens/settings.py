@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Any, ClassVar
 
 from textual import work
@@ -11,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Footer, Select, Static, Switch
 
+from safeplace.checked import CheckedCache
 from safeplace.settings import Settings, save_settings
 from safeplace.ui.screens.base import SafeplaceScreen
 
@@ -102,9 +104,11 @@ class SettingsScreen(SafeplaceScreen[None]):
 
     def _change(self, name: str, value: Any) -> None:
         current = self.safeplace.settings
-        if name not in Settings.model_fields or getattr(current, name) == value:
+        if name not in {setting.name for setting in fields(Settings)}:
             return
-        updated = current.model_copy(update={name: value})
+        if getattr(current, name) == value:
+            return
+        updated = replace(current, **{name: value})
         self.safeplace.apply_settings(updated)
         self._save(updated)
 
@@ -114,7 +118,8 @@ class SettingsScreen(SafeplaceScreen[None]):
         if paths is None:
             return
         try:
-            save_settings(settings, paths.config_file)
+            # Remembering the saved values spares the next start from validating the file.
+            save_settings(settings, paths.config_file, CheckedCache(paths.checked_cache))
             message = "Saved."
         except OSError as error:
             message = f"Could not save your settings ({error.strerror}); they apply until you quit."

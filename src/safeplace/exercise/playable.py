@@ -1,0 +1,154 @@
+"""An exercise ready to play: plain data made from a validated exercise (see ``compile.py``).
+
+The player, the library and history read exercises in this form. It needs neither pydantic
+nor PyYAML, so starting to play costs no validation, and it round-trips through JSON, so the
+result of checking a file can be remembered between runs (``safeplace.checked``).
+Repeat blocks are already unrolled and an items step is one part per item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Category = Literal[
+    "breathing", "grounding", "visualization", "compassion", "journaling", "check-in", "body"
+]
+State = Literal["wound-up", "shut-down", "steady"]
+Caution = Literal["breath-holds", "fast-breathing", "eyes-closed", "body-focus", "recalls-pain"]
+Moment = Literal["before", "after", "during"]
+PartKind = Literal["say", "breathe", "silence", "item", "prompt", "rate"]
+Location = tuple[str | int, ...]
+
+MAX_CYCLES = 300
+# Untimed steps wait for the person; these only feed estimates and the progress line.
+ESTIMATED_PROMPT_SECONDS = 60.0
+ESTIMATED_RATE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class BreathSpec:
+    """A breathing step's pattern (seconds per phase) and how long to follow it."""
+
+    inhale: float
+    exhale: float
+    top_up: float = 0.0
+    hold: float = 0.0
+    rest: float = 0.0
+    cycles: int | None = None
+    seconds: float | None = None
+    default_cycles: int = 6
+    """Breaths when neither cycles nor seconds is given."""
+    lengthen_by: float = 0.0
+    """Seconds added to the out-breath every ``lengthen_every`` breaths; 0 = never."""
+    lengthen_every: int = 1
+    lengthen_until: float = 0.0
+
+    @property
+    def has_holds(self) -> bool:
+        return self.hold > 0 or self.rest > 0
+
+    def cycle_seconds(self, *, holds: bool = True, extra_out: float = 0.0) -> float:
+        held = (self.hold + self.rest) if holds else 0.0
+        return self.inhale + self.top_up + self.exhale + extra_out + held
+
+    def out_extension(self, cycle_index: int) -> float:
+        """Seconds added to the out-breath of breath number ``cycle_index`` (from 0)."""
+        if self.lengthen_by <= 0:
+            return 0.0
+        grown = (cycle_index // self.lengthen_every) * self.lengthen_by
+        return min(grown, self.lengthen_until - self.exhale)
+
+    def cycle_count(self, *, holds: bool = True) -> int:
+        if self.cycles is not None:
+            return self.cycles
+        if self.seconds is None:
+            return self.default_cycles
+        elapsed, count = 0.0, 0
+        while count < MAX_CYCLES:
+            length = self.cycle_seconds(holds=holds, extra_out=self.out_extension(count))
+            if count > 0 and elapsed + length > self.seconds + 1e-9:
+                break
+            elapsed += length
+            count += 1
+        return count
+
+    def total_seconds(self, *, holds: bool = True) -> float:
+        return sum(
+            self.cycle_seconds(holds=holds, extra_out=self.out_extension(index))
+            for index in range(self.cycle_count(holds=holds))
+        )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One moment of the exercise as written; the timeline adds times and positions."""
+
+    kind: PartKind
+    path: Location
+    """Data path of the step in the exercise, e.g. ("steps", 2, "steps", 0) inside a repeat."""
+    text: str
+    """Raw text with {name} placeholders: say text, note, item, prompt or rate question."""
+    seconds: float | None = None
+    """Fixed length; None for breathing (it depends on holds) and for waiting parts."""
+    breath: BreathSpec | None = None
+    item_number: int | None = None
+    """1-based position of the item within its items step."""
+    item_count: int | None = None
+    intro: str | None = None
+    moment: Moment | None = None
+    """A rating's moment as written; unset ones are resolved by their position."""
+    remember: str | None = None
+    """A prompt's name for its answer."""
+    hint: str | None = None
+    low: str | None = None
+    high: str | None = None
+
+
+@dataclass(frozen=True)
+class Playable:
+    """What the app needs of one exercise."""
+
+    id: str
+    title: str
+    summary: str
+    category: Category
+    minutes: int
+    estimated_seconds: float
+    content_hash: str
+    """A short fingerprint of what the exercise says, for history."""
+    parts: tuple[Part, ...]
+    tags: tuple[str, ...] = ()
+    suits: tuple[State, ...] = ()
+    cautions: tuple[Caution, ...] = ()
+    remembered_names: dict[str, str] = field(default_factory=dict)
+    """Names this exercise can fill, with the words shown until something is written."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Playable:
+        """The inverse of :meth:`to_json`; raises TypeError/KeyError/ValueError on bad data."""
+        parts = tuple(_part_from_json(part) for part in data["parts"])
+        return cls(
+            **{
+                **data,
+                "parts": parts,
+                "tags": tuple(data["tags"]),
+                "suits": tuple(data["suits"]),
+                "cautions": tuple(data["cautions"]),
+                "remembered_names": dict(data["remembered_names"]),
+            }
+        )
+
+
+def _part_from_json(data: dict[str, Any]) -> Part:
+    breath = data.get("breath")
+    return Part(
+        **{
+            **data,
+            "path": tuple(data["path"]),
+            "breath": None if breath is None else BreathSpec(**breath),
+        }
+    )
