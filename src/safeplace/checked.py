@@ -108,7 +108,7 @@ class CheckedCache:
     def _read(self) -> None:
         try:
             document = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             return
         if not isinstance(document, dict) or document.get("code") != self._code:
             return

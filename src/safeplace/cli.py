@@ -75,17 +75,17 @@ def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
     locate = sub.add_parser("locate", help="show where settings, history and exercises live")
     locate.set_defaults(handler=_locate)
 
-    from safeplace import cli_history
+    if with_history:
+        from safeplace import cli_history
 
-    cli_history.register(sub)
+        cli_history.register(sub)
     return parser
 
 
 def run(argv: list[str]) -> int:
-    parser = build_parser()
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["start", *argv]
-    args = parser.parse_args(argv)
+    args = build_parser(with_history=argv[0] not in APP_COMMANDS).parse_args(argv)
     paths = resolve_paths()
     settings, problem = load_settings(paths.config_file, cache=CheckedCache(paths.checked_cache))
     if problem:

@@ -180,11 +180,11 @@ class _Checker:
         remembered = cache.get(key, current)
         if remembered is not None:
             try:
-                return _recalled(remembered)
+                return _recalled(remembered, path)
             except (TypeError, KeyError, ValueError, AttributeError):
                 pass  # an entry that does not fit (edited by hand?): check the file again
         result = _check_file(path)
-        cache.put(key, current, _remembered(result))
+        cache.put(key, current, _remembered(result, path))
         return result
 
 
@@ -198,19 +198,34 @@ def _check_file(path: Path) -> Playable | list[Problem]:
         return error.problems
 
 
-def _remembered(result: Playable | list[Problem]) -> dict[str, Any]:
+def _remembered(result: Playable | list[Problem], path: Path) -> dict[str, Any]:
     if isinstance(result, Playable):
         return {"playable": result.to_json()}
-    return {"problems": [[p.path, p.line, p.col, p.message] for p in result]}
+    # The file itself is named as each run names it (relative or absolute): kept as None.
+    named = str(path)
+    return {
+        "problems": [
+            [None if p.path == named else p.path, p.line, p.col, p.message] for p in result
+        ]
+    }
 
 
-def _recalled(entry: dict[str, Any]) -> Playable | list[Problem]:
+def _recalled(entry: Any, path: Path) -> Playable | list[Problem]:
+    if not isinstance(entry, dict):
+        raise TypeError("a remembered result must be a mapping")
     if "playable" in entry:
         return Playable.from_json(entry["playable"])
-    return [
-        Problem(str(path), int(line), int(col), str(msg))
-        for path, line, col, msg in entry["problems"]
-    ]
+    problems: list[Problem] = []
+    for where, line, col, message in entry["problems"]:
+        if not (
+            isinstance(where, str | None)
+            and type(line) is int
+            and type(col) is int
+            and isinstance(message, str)
+        ):
+            raise TypeError("a remembered problem must be [path, line, column, message]")
+        problems.append(Problem(str(path) if where is None else where, line, col, message))
+    return problems
 
 
 def _add_source(

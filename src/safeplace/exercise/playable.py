@@ -8,8 +8,9 @@ Repeat blocks are already unrolled and an items step is one part per item.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, get_args
 
 Category = Literal[
     "breathing", "grounding", "visualization", "compassion", "journaling", "check-in", "body"
@@ -128,27 +129,74 @@ class Playable:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Playable:
-        """The inverse of :meth:`to_json`; raises TypeError/KeyError/ValueError on bad data."""
-        parts = tuple(_part_from_json(part) for part in data["parts"])
+    def from_json(cls, data: Any) -> Playable:
+        """The inverse of :meth:`to_json`. Data that does not have the shape it writes (a
+        cache edited by hand, say) raises TypeError, KeyError or ValueError."""
+        _check_fields(cls, data)
+        names = data["remembered_names"]
+        if not isinstance(names, dict) or not all(_is(v, str) for v in (*names, *names.values())):
+            raise TypeError("remembered_names must map words to words")
+        for name in ("tags", "suits", "cautions"):
+            if not isinstance(data[name], list) or not all(_is(v, str) for v in data[name]):
+                raise TypeError(f"{name} must be a list of words")
+        if data["category"] not in get_args(Category):
+            raise ValueError(f"unknown category {data['category']!r}")
+        if not isinstance(data["parts"], list) or not data["parts"]:
+            raise TypeError("parts must be a non-empty list")
         return cls(
             **{
                 **data,
-                "parts": parts,
+                "parts": tuple(_part_from_json(part) for part in data["parts"]),
                 "tags": tuple(data["tags"]),
                 "suits": tuple(data["suits"]),
                 "cautions": tuple(data["cautions"]),
-                "remembered_names": dict(data["remembered_names"]),
+                "remembered_names": dict(names),
             }
         )
 
 
-def _part_from_json(data: dict[str, Any]) -> Part:
-    breath = data.get("breath")
-    return Part(
-        **{
-            **data,
-            "path": tuple(data["path"]),
-            "breath": None if breath is None else BreathSpec(**breath),
-        }
-    )
+def _part_from_json(data: Any) -> Part:
+    _check_fields(Part, data)
+    if data["kind"] not in get_args(PartKind):
+        raise ValueError(f"unknown part kind {data['kind']!r}")
+    if data["moment"] not in (None, *get_args(Moment)):
+        raise ValueError(f"unknown moment {data['moment']!r}")
+    if not isinstance(data["path"], list) or not all(_is(v, str | int) for v in data["path"]):
+        raise TypeError("path must be a list of keys and positions")
+    breath = data["breath"]
+    if breath is not None:
+        _check_fields(BreathSpec, breath)
+        breath = BreathSpec(**breath)
+    return Part(**{**data, "path": tuple(data["path"]), "breath": breath})
+
+
+# What each scalar field may hold; containers and nested parts are checked by the callers.
+_SCALARS: dict[str, type | Any] = {
+    "str": str,
+    "int": int,
+    "float": float | int,
+    "str | None": str | None,
+    "int | None": int | None,
+    "float | None": float | int | None,
+    "Moment | None": str | None,
+}
+
+
+def _check_fields(cls: type, data: Any) -> None:
+    """``data`` has exactly the fields of dataclass ``cls``, scalars of the right type."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__} data must be a mapping")
+    known = fields(cls)
+    if set(data) != {f.name for f in known}:
+        raise KeyError(f"{cls.__name__} data has other fields than {cls.__name__}")
+    for spec in known:
+        kind = _SCALARS.get(str(spec.type))
+        if kind is not None and not _is(data[spec.name], kind):
+            raise TypeError(f"{cls.__name__}.{spec.name} has the wrong type")
+
+
+def _is(value: Any, kind: Any) -> bool:
+    """isinstance, except that a bool is not a number and numbers must be finite."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        return False
+    return not isinstance(value, float) or math.isfinite(value)

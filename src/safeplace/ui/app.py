@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.message import Message
 
 from safeplace.exercise.text import printable
 from safeplace.playback.clock import Clock
@@ -24,10 +25,19 @@ from safeplace.ui.practice_log import HistoryWriter, open_practice_log
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import Library, LoadedExercise
+    from safeplace.exercise.playable import Playable
     from safeplace.history.store import HistoryStore
     from safeplace.paths import Paths
 
 MOTIONS = ("full", "basic", "none")
+
+
+class HistoryNotice(Message):
+    """A sentence about the history (moved aside, unavailable), from whichever thread opened it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class AppOptions(TypedDict, total=False):
@@ -66,6 +76,8 @@ class SafeplaceApp(App[int]):
         self.settings = settings
         self.clock = clock
         self.store = store
+        self._store_lock = threading.Lock()
+        self._store_tried = store is not None
         self.library = library
         self.paths = options.get("paths")
         self.exercise_id = options.get("exercise_id")
@@ -149,10 +161,10 @@ class SafeplaceApp(App[int]):
             self.clock,
             speed=self.speed,
             holds=self.settings.breath_holds,
-            remembered=self._remembered(),
+            remembered=self._remembered(loaded.exercise),
         )
         log = open_practice_log(
-            self.store, self.settings, self.paths, loaded, self.history_writer, self.now
+            self.history_store, self.settings, self.paths, loaded, self.history_writer, self.now
         )
         self.practice = Practice(
             loaded=loaded,
@@ -167,13 +179,32 @@ class SafeplaceApp(App[int]):
         else:
             self.push_screen(PlayerScreen(self.practice))
 
-    def _remembered(self) -> dict[str, str]:
-        if self.store is None:
+    def _remembered(self, exercise: Playable) -> dict[str, str]:
+        if not exercise.remembered_names:
+            return {}  # nothing to fill: the history need not be opened for it
+        store = self.history_store()
+        if store is None:
             return {}
         try:
-            return self.store.remembered()
+            return store.remembered()
         except Exception:  # history trouble must never stop practice
             return {}
+
+    def history_store(self) -> HistoryStore | None:
+        """The history, opened on first use from any thread; None if it cannot be opened.
+        Opening is deferred so that the first frame never waits for it."""
+        with self._store_lock:
+            if not self._store_tried and self.paths is not None:
+                from safeplace.ui.practice_log import open_history
+
+                self._store_tried = True
+                self.store, notice = open_history(self.paths)
+                if notice:
+                    self.post_message(HistoryNotice(notice))  # thread-safe
+            return self.store
+
+    def on_history_notice(self, message: HistoryNotice) -> None:
+        self.notify(printable(message.text), timeout=8, markup=False)
 
     def end_running_practice(self) -> None:
         practice = self.practice

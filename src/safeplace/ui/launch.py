@@ -26,7 +26,6 @@ def launch(
     from safeplace.exercise.library import load_library
     from safeplace.exercise.text import printable
     from safeplace.ui.app import make_app
-    from safeplace.ui.practice_log import open_history
 
     library = load_library(paths, extra_dirs=extra_dirs, cache=CheckedCache(paths.checked_cache))
     if exercise_id is not None and library.get(exercise_id) is None:
@@ -38,8 +37,7 @@ def launch(
             file=sys.stderr,
         )
         return 1
-    store, history_notice = open_history(paths)
-    notices = [*library.notices, *([history_notice] if history_notice else [])]
+    notices = list(library.notices)
     if library.problems:
         notices.append(
             f"{len({p.path for p in library.problems})} exercise file(s) could not be read; "
@@ -48,7 +46,7 @@ def launch(
     app = make_app(
         settings,
         time.monotonic,
-        store,
+        None,  # the app opens the history once the first frame is drawn
         library,
         paths=paths,
         exercise_id=exercise_id,
@@ -61,6 +59,6 @@ def launch(
     try:
         result = app.run()
     finally:
-        if store is not None:
-            store.close()
+        if app.store is not None:
+            app.store.close()
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -6,14 +6,12 @@ worker thread, in order, so a slow disk or a locked database never stalls a brea
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from safeplace.history.database import HistoryUnavailable
-from safeplace.history.recorder import SessionRecorder
-from safeplace.history.store import HistoryStore
 from safeplace.playback.session import (
     Answered,
     EndedEarly,
@@ -26,30 +24,41 @@ from safeplace.playback.session import (
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
+    from safeplace.history.recorder import SessionRecorder
+    from safeplace.history.store import HistoryStore
     from safeplace.paths import Paths
     from safeplace.settings import Settings
 
+# How long the writer waits for the first frame before it starts anyway.
+HOLD_SECONDS = 1.0
+
 
 class PracticeLog:
-    """Turns session events into recorder calls, run in order on a writer thread."""
+    """Turns session events into recorder calls, run in order on a writer thread.
+
+    The recorder (and with it the history modules and the database) is made by the first
+    write, on the writer thread: the player's first frame never waits for the history.
+    """
 
     def __init__(
         self,
-        recorder: SessionRecorder | None,
+        make_recorder: Callable[[], SessionRecorder | None] | None,
         loaded: LoadedExercise,
         writer: Executor | None,
     ) -> None:
-        self._recorder = recorder
+        self._make_recorder = make_recorder
+        self._records = make_recorder is not None
+        self._recorder: SessionRecorder | None = None
         self._loaded = loaded
         self._writer = writer
 
     @property
     def problem(self) -> str | None:
-        return None if self._recorder is None else self._recorder.problem
+        recorder = self._recorder
+        return None if recorder is None else recorder.problem
 
     def record(self, session: Session, events: list[Any]) -> None:
-        recorder = self._recorder
-        if recorder is None:
+        if not self._records:
             return
         # Arguments are read now, on the UI thread; only the writing happens later.
         practised, reached = session.practised_seconds, session.steps_reached
@@ -57,45 +66,62 @@ class PracticeLog:
             if isinstance(event, Started):
                 exercise = self._loaded.exercise
                 self._submit(
-                    recorder.start,
+                    "start",
                     exercise.id,
                     exercise.title,
                     exercise.content_hash,
                     session.timeline.timed_seconds / session.speed,
                 )
             elif isinstance(event, StepStarted):
-                self._submit(recorder.step_reached, reached, practised)
+                self._submit("step_reached", reached, practised)
             elif isinstance(event, Answered):
                 remember = event.segment.part.remember
                 question = session.render(event.segment.text)
-                self._submit(recorder.answer, question, event.text, remember)
+                self._submit("answer", question, event.text, remember)
             elif isinstance(event, Rated) and event.moment in ("before", "after"):
-                self._submit(recorder.rating, event.moment, event.value)
+                self._submit("rating", event.moment, event.value)
             elif isinstance(event, Finished):
-                self._submit(recorder.finish, practised, reached)
-                self._submit(recorder.close)
+                self._submit("finish", practised, reached)
+                self._submit("close")
             elif isinstance(event, EndedEarly):
-                self._submit(recorder.end_early, practised, reached)
-                self._submit(recorder.close)
+                self._submit("end_early", practised, reached)
+                self._submit("close")
 
     def rate_after(self, value: int) -> None:
         """The closing screen's rating; the recorder accepts it after the end."""
-        if self._recorder is not None:
-            self._submit(self._recorder.rating, "after", value)
-            self._submit(self._recorder.close)
+        if self._records:
+            self._submit("rating", "after", value)
+            self._submit("close")
 
-    def _submit(self, call: Callable[..., object], *args: object) -> None:
+    def _submit(self, method: str, *args: object) -> None:
         if self._writer is None:
-            call(*args)
+            self._call(method, args)
         else:
-            self._writer.submit(call, *args)
+            self._writer.submit(self._call, method, args)
+
+    def _call(self, method: str, args: tuple[object, ...]) -> None:
+        """Runs on the writer thread, one call at a time."""
+        if self._recorder is None and self._make_recorder is not None:
+            self._recorder, self._make_recorder = self._make_recorder(), None
+        if self._recorder is not None:
+            getattr(self._recorder, method)(*args)
 
 
 class HistoryWriter(ThreadPoolExecutor):
-    """One thread, so writes land in the order they were made."""
+    """One thread, so writes land in the order they were made.
+
+    It starts on hold: the first frame is drawn before the history is imported and opened
+    (both would compete with drawing for the interpreter). :meth:`release` ends the hold,
+    and it ends by itself after ``HOLD_SECONDS``.
+    """
 
     def __init__(self) -> None:
         super().__init__(max_workers=1, thread_name_prefix="safeplace-history")
+        self._released = threading.Event()
+        self.submit(self._released.wait, HOLD_SECONDS)
+
+    def release(self) -> None:
+        self._released.set()
 
     def flush(self, timeout: float | None = 30.0) -> None:
         """Wait until everything submitted so far is written."""
@@ -103,28 +129,36 @@ class HistoryWriter(ThreadPoolExecutor):
 
 
 def open_practice_log(
-    store: HistoryStore | None,
+    store: Callable[[], HistoryStore | None],
     settings: Settings,
     paths: Paths | None,
     loaded: LoadedExercise,
     writer: Executor | None,
     now: Callable[[], datetime],
 ) -> PracticeLog:
-    """A log for one practice. Without an open store it still tries to record: the recorder
+    """A log for one practice. ``store`` gives the open history, if it can be opened; it is
+    called on the writer thread. Without one the log still tries to record: the recorder
     opens the history itself, and keeps the session in the pending file if that fails too."""
-    source: HistoryStore | Callable[[], HistoryStore] | None = store
-    if store is None and paths is not None:
-        history_db = paths.history_db
-        source = lambda: HistoryStore.open(history_db)  # noqa: E731
-    if source is None:
-        return PracticeLog(None, loaded, writer)
-    pending = paths.pending_file if paths is not None else None
-    recorder = SessionRecorder(source, settings, pending, clock=lambda: now().astimezone())
-    return PracticeLog(recorder, loaded, writer)
+
+    def make_recorder() -> SessionRecorder:
+        from safeplace.history.recorder import SessionRecorder
+        from safeplace.history.store import HistoryStore
+
+        source: HistoryStore | Callable[[], HistoryStore] | None = store()
+        if source is None and paths is not None:
+            history_db = paths.history_db
+            source = lambda: HistoryStore.open(history_db)  # noqa: E731
+        pending = paths.pending_file if paths is not None else None
+        return SessionRecorder(source, settings, pending, clock=lambda: now().astimezone())
+
+    return PracticeLog(make_recorder, loaded, writer)
 
 
 def open_history(paths: Paths) -> tuple[HistoryStore | None, str | None]:
     """Open the history; practice goes on without it when it cannot be opened."""
+    from safeplace.history.database import HistoryUnavailable
+    from safeplace.history.store import HistoryStore
+
     try:
         store = HistoryStore.open(paths.history_db)
     except Exception as error:  # any failure here must not stop practice

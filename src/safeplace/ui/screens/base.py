@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual.events import Mount
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -16,3 +17,7 @@ class SafeplaceScreen(Screen[ResultType]):
     @property
     def safeplace(self) -> SafeplaceApp:
         return cast("SafeplaceApp", self.app)
+
+    def _on_mount(self, event: Mount) -> None:
+        # Once this screen is drawn, history writes may begin (see HistoryWriter).
+        self.call_after_refresh(self.safeplace.history_writer.release)

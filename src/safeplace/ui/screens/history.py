@@ -62,7 +62,7 @@ class HistoryScreen(SafeplaceScreen[None]):
     @work(thread=True, exclusive=True, group="history")
     def _load(self) -> None:
         app = self.safeplace
-        store = app.store
+        store = app.history_store()
         if store is None:
             self.app.call_from_thread(self._show_unavailable)
             return

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # Repaints per second for each motion level; the session's clock decides everything else.
 REPAINT_HZ = {"full": 10.0, "basic": 2.0, "none": 1.0}
 TOO_SMALL = (30, 8)
+STEP_TEXT_IDS = ("step-intro", "step-text", "step-count")
 
 
 class PlayerScreen(SafeplaceScreen[None]):
@@ -54,7 +55,10 @@ class PlayerScreen(SafeplaceScreen[None]):
     ]
 
     def __init__(self, practice: Practice) -> None:
-        super().__init__(classes="-motion-" + practice.motion)
+        # The first step's class is there from the start: each class change restyles the
+        # whole screen, and the first frame should not wait for one.
+        first = practice.session.timeline.segments[0].kind
+        super().__init__(classes=f"-motion-{practice.motion} -kind-{first}")
         self.practice = practice
         self.session: Session = practice.session
         self._repaint: Timer | None = None
@@ -62,21 +66,31 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._shown_segment: int | None = None
         self._shown_time_left = ""
         self._boundary_due: float | None = None
+        self._shown_texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
+        # The first step is drawn as composed: its words are in the first frame, with no
+        # second layout pass (the session starts on mount; the view is the same).
+        first = self.session.view()
+        self._shown_time_left = _time_left(first)
+        self._shown_texts = dict(zip(STEP_TEXT_IDS, _step_texts(first), strict=True))
         exercise = self.practice.loaded.exercise
         with Vertical(id="player"):
             yield Static(Content(exercise.title), id="exercise-title")
-            yield Static("", id="time-left")
+            yield Static(self._shown_time_left, id="time-left")
             with Center(id="stage"):
-                yield Static("", id="step-intro")
-                yield Static("", id="step-text")
-                yield Static("", id="step-count")
+                for widget_id, text in self._shown_texts.items():
+                    yield Static(Content(text), id=widget_id)
                 yield Pacer(id="pacer")
                 yield TextArea(
-                    "", id="answer", soft_wrap=True, tab_behavior="focus", placeholder=""
+                    "",
+                    id="answer",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    placeholder="",
+                    disabled=True,  # enabled for prompts only, so tab never enters it unseen
                 )
-                yield RatingScale(id="rating")
+                yield RatingScale(id="rating", disabled=True)
             yield Static("", id="save-problem")
             yield ProgressLine(id="progress")
         yield Static(
@@ -176,19 +190,17 @@ class PlayerScreen(SafeplaceScreen[None]):
     def _show_segment(self, view: SessionView) -> None:
         segment = view.segment
         kind = segment.kind
-        # One class change per step (each change restyles the screen).
-        kept = [name for name in self.classes if not name.startswith("-kind-")]
-        self.set_classes([*kept, f"-kind-{kind}"])
+        # At most one class change per step (each change restyles the screen).
+        if not self.has_class(f"-kind-{kind}"):
+            kept = [name for name in self.classes if not name.startswith("-kind-")]
+            self.set_classes([*kept, f"-kind-{kind}"])
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
         self._answer.disabled = kind != "prompt"
         self._rating.disabled = kind != "rate"
-        intro, count = "", ""
-        if kind == "item":
-            intro = view.intro or ""
-            count = f"{segment.item_number} of {segment.item_count}"
-        self.query_one("#step-intro", Static).update(Content(intro))
-        self.query_one("#step-text", Static).update(Content(view.text))
-        self.query_one("#step-count", Static).update(Content(count))
+        for widget_id, text in zip(STEP_TEXT_IDS, _step_texts(view), strict=True):
+            if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
+                self._shown_texts[widget_id] = text
+                self.query_one(f"#{widget_id}", Static).update(Content(text))
         if kind == "prompt":
             answer = self._answer
             answer.text = ""
@@ -280,6 +292,14 @@ class PlayerScreen(SafeplaceScreen[None]):
         if action == "submit_answer":
             return kind == "prompt"
         return True
+
+
+def _step_texts(view: SessionView) -> tuple[str, str, str]:
+    """Intro, text and count of the step in ``view`` (see STEP_TEXT_IDS)."""
+    segment = view.segment
+    if segment.kind != "item":
+        return "", view.text, ""
+    return view.intro or "", view.text, f"{segment.item_number} of {segment.item_count}"
 
 
 def _time_left(view: SessionView) -> str:

@@ -52,9 +52,10 @@ class SessionDetail(ModalScreen[None]):
     def _load_answers(self) -> None:
         app: SafeplaceApp = self.app  # type: ignore[assignment]
         answers: list[AnswerRecord] = []
-        if app.store is not None:
+        store = app.history_store()
+        if store is not None:
             try:
-                answers = app.store.answers(self.record.id)
+                answers = store.answers(self.record.id)
             except Exception:
                 answers = []
         self.app.call_from_thread(self._show_answers, answers)
