@@ -8,7 +8,6 @@ its remembered result is used, so an ordinary start imports neither PyYAML nor p
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -58,6 +57,8 @@ class Library:
 
     def closest(self, exercise_id: str, n: int = 3) -> list[str]:
         """Ids that look like ``exercise_id``, for "did you mean ...?"."""
+        import difflib
+
         return difflib.get_close_matches(exercise_id, list(self.exercises), n=n, cutoff=0.5)
 
     def search(self, query: str) -> list[LoadedExercise]:

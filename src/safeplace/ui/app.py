@@ -8,13 +8,14 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.message import Message
+from textual.screen import Screen
 
 from safeplace.exercise.text import printable
 from safeplace.playback.clock import Clock
@@ -90,13 +91,24 @@ class SafeplaceApp(App[int]):
         self.cursor_blink = options.get("cursor_blink", True)
         self.practice: Practice | None = None
         self.history_writer = HistoryWriter()
+        if self.requested_motion in MOTIONS:  # before any screen is composed
+            self.animation_level = self.requested_motion  # type: ignore[assignment]
 
     # -- start-up ------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """With an exercise to play, the player is the first screen: it is laid out and drawn
+        with the app, instead of after a blank screen and a screen switch."""
+        loaded = self.library.get(self.exercise_id) if self.exercise_id is not None else None
+        if loaded is None:
+            return super().get_default_screen()
+        from safeplace.ui.screens.player import PlayerScreen
+
+        self.practice = self._new_practice(loaded, origin="shell")
+        return PlayerScreen(self.practice)
+
     def on_mount(self) -> None:
         self._apply_theme()
-        if self.requested_motion in MOTIONS:
-            self.animation_level = self.requested_motion  # type: ignore[assignment]
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self._install_signal_handlers()
@@ -107,11 +119,8 @@ class SafeplaceApp(App[int]):
 
             self.push_screen(LibraryScreen())
             return
-        loaded = self.library.get(self.exercise_id)
-        if loaded is None:
+        if self.practice is None:  # get_default_screen found no such exercise
             self.exit(1, message=Text(printable(f"No exercise with the id '{self.exercise_id}'.")))
-            return
-        self.start_exercise(loaded, origin="shell")
 
     def _apply_theme(self) -> None:
         name = self.requested_theme
@@ -156,6 +165,13 @@ class SafeplaceApp(App[int]):
     def start_exercise(self, loaded: LoadedExercise, *, origin: Origin = "library") -> None:
         from safeplace.ui.screens.player import PlayerScreen
 
+        self.practice = self._new_practice(loaded, origin=origin)
+        if isinstance(self.screen, _replaceable_screens()):
+            self._replace_top(PlayerScreen(self.practice))
+        else:
+            self.push_screen(PlayerScreen(self.practice))
+
+    def _new_practice(self, loaded: LoadedExercise, *, origin: Origin) -> Practice:
         session = Session(
             loaded.exercise,
             self.clock,
@@ -166,7 +182,7 @@ class SafeplaceApp(App[int]):
         log = open_practice_log(
             self.history_store, self.settings, self.paths, loaded, self.history_writer, self.now
         )
-        self.practice = Practice(
+        return Practice(
             loaded=loaded,
             session=session,
             log=log,
@@ -174,10 +190,6 @@ class SafeplaceApp(App[int]):
             bell=self.bell_on_phases,
             origin=origin,
         )
-        if isinstance(self.screen, _replaceable_screens()):
-            self.switch_screen(PlayerScreen(self.practice))
-        else:
-            self.push_screen(PlayerScreen(self.practice))
 
     def _remembered(self, exercise: Playable) -> dict[str, str]:
         if not exercise.remembered_names:
@@ -214,7 +226,15 @@ class SafeplaceApp(App[int]):
     def show_closing(self, practice: Practice) -> None:
         from safeplace.ui.screens.closing import ClosingScreen
 
-        self.switch_screen(ClosingScreen(practice))
+        self._replace_top(ClosingScreen(practice))
+
+    def _replace_top(self, screen: Screen[Any]) -> None:
+        """Replace the top screen; the first screen (a player started from the shell) cannot
+        be replaced, so the new one goes on top of it."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def leave_closing(self) -> None:
         practice = self.practice

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Static
 
 from safeplace.playback.session import (
     EndedEarly,
@@ -29,6 +29,8 @@ from safeplace.ui.widgets.progress import ProgressLine
 from safeplace.ui.widgets.rating import RatingScale
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from safeplace.ui.practice import Practice
 
 # Repaints per second for each motion level; the session's clock decides everything else.
@@ -82,14 +84,7 @@ class PlayerScreen(SafeplaceScreen[None]):
                 for widget_id, text in self._shown_texts.items():
                     yield Static(Content(text), id=widget_id)
                 yield Pacer(id="pacer")
-                yield TextArea(
-                    "",
-                    id="answer",
-                    soft_wrap=True,
-                    tab_behavior="focus",
-                    placeholder="",
-                    disabled=True,  # enabled for prompts only, so tab never enters it unseen
-                )
+                # The answer box is mounted here at the first prompt (see _answer_box).
                 yield RatingScale(id="rating", disabled=True)
             yield Static("", id="save-problem")
             yield ProgressLine(id="progress")
@@ -104,10 +99,9 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._pacer = self.query_one(Pacer)
         self._progress = self.query_one(ProgressLine)
         self._time_left = self.query_one("#time-left", Static)
-        self._answer = self.query_one("#answer", TextArea)
+        self._answer: TextArea | None = None
         self._rating = self.query_one(RatingScale)
         self._pacer.motion = self.practice.motion
-        self._answer.cursor_blink = self.safeplace.cursor_blink
         self._handle(self.session.start())
         self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self._tick)
         self._schedule_boundary()
@@ -195,14 +189,15 @@ class PlayerScreen(SafeplaceScreen[None]):
             kept = [name for name in self.classes if not name.startswith("-kind-")]
             self.set_classes([*kept, f"-kind-{kind}"])
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
-        self._answer.disabled = kind != "prompt"
+        if self._answer is not None:
+            self._answer.disabled = kind != "prompt"
         self._rating.disabled = kind != "rate"
         for widget_id, text in zip(STEP_TEXT_IDS, _step_texts(view), strict=True):
             if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
                 self._shown_texts[widget_id] = text
                 self.query_one(f"#{widget_id}", Static).update(Content(text))
         if kind == "prompt":
-            answer = self._answer
+            answer = self._answer_box()
             answer.text = ""
             answer.placeholder = view.hint or "Write as much or as little as you like."
             answer.focus()
@@ -237,8 +232,19 @@ class PlayerScreen(SafeplaceScreen[None]):
         if self.session.view().is_waiting:
             self._handle(self.session.next())
 
+    def _answer_box(self) -> TextArea:
+        """The answer box, mounted at the first prompt: most exercises never ask one, and
+        a text area is among the costliest widgets to load and style."""
+        if self._answer is None:
+            from textual.widgets import TextArea
+
+            self._answer = TextArea("", id="answer", soft_wrap=True, tab_behavior="focus")
+            self._answer.cursor_blink = self.safeplace.cursor_blink
+            self.query_one("#stage").mount(self._answer, before=self._rating)
+        return self._answer
+
     def action_submit_answer(self) -> None:
-        if self.session.view().segment.kind == "prompt":
+        if self.session.view().segment.kind == "prompt" and self._answer is not None:
             text = self._answer.text
             self._handle(self.session.answer(text) if text.strip() else self.session.next())
 
