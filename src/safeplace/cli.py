@@ -6,6 +6,7 @@ Headless commands never import Textual, so they stay fast and work without a ter
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -85,7 +86,10 @@ def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
 def run(argv: list[str]) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["start", *argv]
-    args = build_parser(with_history=argv[0] not in APP_COMMANDS).parse_args(argv)
+    starts_app = argv[0] in APP_COMMANDS
+    args = build_parser(with_history=not starts_app).parse_args(argv)
+    if not starts_app:
+        gc.enable()  # paused by __main__ for the app's start-up only
     paths = resolve_paths()
     settings, problem = load_settings(paths.config_file, cache=CheckedCache(paths.checked_cache))
     if problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from textual.widgets import TextArea
@@ -312,3 +313,18 @@ def test_an_unopenable_history_is_one_sentence_and_practice_goes_on(paths: Paths
     assert store is None
     assert notice is not None and str(paths.history_db) in notice
     assert "practice can go on" in notice and "Traceback" not in notice
+
+
+async def test_the_collector_paused_for_start_up_resumes_after_the_first_frame(
+    build_app: AppFactory,
+) -> None:
+    gc.disable()  # as __main__ does for the app
+    try:
+        app = build_app("every-kind")
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # start-up objects are left out of collections
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -177,3 +178,14 @@ def test_a_terminal_without_utf8_is_told_how_to_fix_it(monkeypatch: pytest.Monke
     monkeypatch.setattr(sys, "__stderr__", AsciiTerminal())
     problem = cli.terminal_problem()
     assert problem is not None and "UTF-8" in problem and "LANG=C.UTF-8" in problem
+
+
+def test_headless_commands_run_with_the_collector_on(capsys: pytest.CaptureFixture[str]) -> None:
+    from safeplace.__main__ import main
+
+    try:
+        assert main(["list"]) == 0  # main pauses the collector for the app's start-up only
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    assert "box-breathing" in capsys.readouterr().out

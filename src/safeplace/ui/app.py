@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -106,6 +107,15 @@ class SafeplaceApp(App[int]):
 
         self.practice = self._new_practice(loaded, origin="shell")
         return PlayerScreen(self.practice)
+
+    def first_frame_drawn(self) -> None:
+        """What waits for the first frame: history writes (see HistoryWriter) and the garbage
+        collector (paused by __main__). Start-up objects are frozen, so no later collection
+        walks them (a pause in the middle of a breath)."""
+        self.history_writer.release()
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def on_mount(self) -> None:
         self._apply_theme()

@@ -19,5 +19,4 @@ class SafeplaceScreen(Screen[ResultType]):
         return cast("SafeplaceApp", self.app)
 
     def _on_mount(self, event: Mount) -> None:
-        # Once this screen is drawn, history writes may begin (see HistoryWriter).
-        self.call_after_refresh(self.safeplace.history_writer.release)
+        self.call_after_refresh(self.safeplace.first_frame_drawn)
