@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 REPAINT_HZ = {"full": 10.0, "basic": 2.0, "none": 1.0}
 TOO_SMALL = (30, 8)
 STEP_TEXT_IDS = ("step-intro", "step-text", "step-count")
+PAUSED = "Paused\n\nTake all the time you need.\nPress space to go on, or escape to stop."
 
 
 class PlayerScreen(SafeplaceScreen[None]):
@@ -84,23 +85,18 @@ class PlayerScreen(SafeplaceScreen[None]):
                 for widget_id, text in self._shown_texts.items():
                     yield Static(Content(text), id=widget_id)
                 yield Pacer(id="pacer")
-                # The answer box is mounted here at the first prompt (see _answer_box).
-                yield RatingScale(id="rating", disabled=True)
-            yield Static("", id="save-problem")
+                # The answer box and the rating scale join here when first needed.
             yield ProgressLine(id="progress")
-        yield Static(
-            "Paused\n\nTake all the time you need.\nPress space to go on, or escape to stop.",
-            id="pause-overlay",
-        )
-        yield Static("Please make the window a little larger.", id="too-small")
         yield Footer(show_command_palette=False)
+        # Widgets that are hidden at the start are mounted when first shown (_mount_once):
+        # each one mounted costs the first frame its styling and layout.
 
     def on_mount(self) -> None:
         self._pacer = self.query_one(Pacer)
         self._progress = self.query_one(ProgressLine)
         self._time_left = self.query_one("#time-left", Static)
         self._answer: TextArea | None = None
-        self._rating = self.query_one(RatingScale)
+        self._rating: RatingScale | None = None
         self._pacer.motion = self.practice.motion
         self._handle(self.session.start())
         self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self._tick)
@@ -176,9 +172,12 @@ class PlayerScreen(SafeplaceScreen[None]):
             self._time_left.update(time_left)
         problem = self.practice.log.problem
         if problem and not self.has_class("-unsaved"):
+            note = Static(Content(problem), id="save-problem")
+            self.query_one("#player").mount(note, before="#progress")
             self.add_class("-unsaved")
-            self.query_one("#save-problem", Static).update(Content(problem))
         if view.is_paused != self.has_class("-paused"):
+            if view.is_paused:
+                self._mount_once("pause-overlay", PAUSED)
             self.set_class(view.is_paused, "-paused")
 
     def _show_segment(self, view: SessionView) -> None:
@@ -191,7 +190,8 @@ class PlayerScreen(SafeplaceScreen[None]):
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
         if self._answer is not None:
             self._answer.disabled = kind != "prompt"
-        self._rating.disabled = kind != "rate"
+        if self._rating is not None:
+            self._rating.disabled = kind != "rate"
         for widget_id, text in zip(STEP_TEXT_IDS, _step_texts(view), strict=True):
             if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
                 self._shown_texts[widget_id] = text
@@ -202,7 +202,7 @@ class PlayerScreen(SafeplaceScreen[None]):
             answer.placeholder = view.hint or "Write as much or as little as you like."
             answer.focus()
         elif kind == "rate":
-            rating = self._rating
+            rating = self._rating_scale()
             rating.low, rating.high = view.low or "calm", view.high or "very upset"
             rating.value = None
             rating.focus()
@@ -214,7 +214,15 @@ class PlayerScreen(SafeplaceScreen[None]):
 
     def _check_size(self) -> None:
         width, height = self.app.size
-        self.set_class(width < TOO_SMALL[0] or height < TOO_SMALL[1], "-too-small")
+        too_small = width < TOO_SMALL[0] or height < TOO_SMALL[1]
+        if too_small:
+            self._mount_once("too-small", "Please make the window a little larger.")
+        self.set_class(too_small, "-too-small")
+
+    def _mount_once(self, widget_id: str, text: str) -> None:
+        """A note over the screen (pause, too small), mounted the first time it is shown."""
+        if not self.query(f"#{widget_id}"):
+            self.mount(Static(text, id=widget_id))
 
     # -- actions -------------------------------------------------------------------------
 
@@ -240,8 +248,15 @@ class PlayerScreen(SafeplaceScreen[None]):
 
             self._answer = TextArea("", id="answer", soft_wrap=True, tab_behavior="focus")
             self._answer.cursor_blink = self.safeplace.cursor_blink
-            self.query_one("#stage").mount(self._answer, before=self._rating)
+            self.query_one("#stage").mount(self._answer)
         return self._answer
+
+    def _rating_scale(self) -> RatingScale:
+        """The 0-10 scale, mounted at the first rating."""
+        if self._rating is None:
+            self._rating = RatingScale(id="rating")
+            self.query_one("#stage").mount(self._rating)
+        return self._rating
 
     def action_submit_answer(self) -> None:
         if self.session.view().segment.kind == "prompt" and self._answer is not None:
