@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 class ClosingScreen(SafeplaceScreen[None]):
+    CSS_PATH = "closing.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "leave", "done", id="closing.done"),
         Binding("q", "app.quit", "quit", id="closing.quit"),

@@ -14,6 +14,8 @@ from textual.widgets import Button, Static
 class ConfirmEnd(ModalScreen[bool]):
     """True when the person wants to stop here."""
 
+    CSS_PATH = "dialog.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", "keep going", id="confirm.keep"),
         Binding("y", "dismiss(True)", "stop", show=False, id="confirm.stop"),

@@ -44,6 +44,8 @@ If you are in danger right now, call your local emergency number (112 or 911 in 
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "dialog.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1,q", "dismiss", "close", id="help.close"),
     ]

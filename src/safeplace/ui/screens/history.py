@@ -28,6 +28,8 @@ RECENT_SESSIONS = 200
 
 
 class HistoryScreen(SafeplaceScreen[None]):
+    CSS_PATH = "history.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,h", "app.pop_screen", "back", id="history.back"),
         Binding("question_mark,f1", "app.help", "help", id="history.help"),

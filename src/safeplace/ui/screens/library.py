@@ -30,6 +30,8 @@ STATE_WORDS = {"wound-up": "when wound up", "shut-down": "when shut down", "stea
 
 
 class LibraryScreen(SafeplaceScreen[None]):
+    CSS_PATH = "library.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "search", id="library.search"),
         Binding("g", "ground", "ground me", id="library.ground"),

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 class SessionDetail(ModalScreen[None]):
+    CSS_PATH = "dialog.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q", "dismiss", "close", id="detail.close"),
     ]

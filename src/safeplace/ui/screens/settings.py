@@ -38,6 +38,8 @@ REGION_CHOICES = [
 
 
 class SettingsScreen(SafeplaceScreen[None]):
+    CSS_PATH = "settings.tcss"  # loaded when first shown
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "back", id="settings.back"),
         Binding("question_mark,f1", "app.help", "help", id="settings.help"),
