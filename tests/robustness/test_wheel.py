@@ -44,6 +44,10 @@ def test_the_wheel_carries_the_bundled_exercises_and_schema(wheel: Path) -> None
     in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
     assert in_repo and in_repo <= bundled
     assert "safeplace/_bundled/schema/exercise.schema.json" in names
+    # Each screen's stylesheet is read when the screen is first shown: a missing one would
+    # only fail then, so check every one is packed.
+    sheets = {p.relative_to(REPO / "src").as_posix() for p in (REPO / "src").rglob("*.tcss")}
+    assert sheets and sheets <= set(names)
 
 
 @pytest.mark.slow
