@@ -1,9 +1,12 @@
-"""Domain code and headless commands never import Textual or Rich (DESIGN: the layers)."""
+"""Domain code and headless commands never import Textual or Rich (DESIGN: the layers), and
+the player's first frame waits for neither validation nor the history."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +32,8 @@ DOMAIN_MODULES = [
     "safeplace.history.stats",
     "safeplace.history.recorder",
     "safeplace.history.exchange",
+    "safeplace.exercise.playable",
+    "safeplace.checked",
 ]
 
 
@@ -64,3 +69,62 @@ def test_headless_commands_do_not_import_textual(argv: list[str]) -> None:
     assert result.returncode == 0, result.stderr
     leaked = [line for line in result.stderr.splitlines() if line.startswith("LEAKED=")]
     assert leaked == ["LEAKED="], result.stderr
+
+
+# What the path to the player's first frame may not load (when no file changed since the
+# last start): validation (pydantic, PyYAML, the loader) and the history, which opens after.
+FIRST_FRAME_FREE_OF = ("pydantic", "yaml", "safeplace.exercise.loader", "safeplace.history")
+
+FIRST_FRAME = """
+import sys, time
+from safeplace.checked import CheckedCache
+from safeplace.exercise.library import load_library
+from safeplace.paths import resolve_paths
+from safeplace.settings import load_settings
+from safeplace.ui.app import make_app
+from safeplace.ui.screens.player import PlayerScreen
+
+paths = resolve_paths()
+settings, _ = load_settings(paths.config_file, cache=CheckedCache(paths.checked_cache))
+library = load_library(paths, cache=CheckedCache(paths.checked_cache))
+loaded = []
+mounted = PlayerScreen.on_mount
+
+def on_mount(screen):
+    loaded.extend(sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[2:]))))
+    mounted(screen)
+
+PlayerScreen.on_mount = on_mount
+
+async def play():
+    app = make_app(settings, time.monotonic, None, library, paths=paths, exercise_id=sys.argv[1])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+
+import asyncio
+asyncio.run(play())
+print("LOADED=" + ",".join(loaded))
+"""
+
+
+def test_the_first_frame_needs_no_validation_and_no_history(tmp_path: Path) -> None:
+    env = {**os.environ, "SAFEPLACE_HOME": str(tmp_path)}
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text("bell: true\n", encoding="utf-8")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", FIRST_FRAME, "box-breathing", *FIRST_FRAME_FREE_OF],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        for _ in range(2)
+    ]
+    loaded = []
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        [line] = [line for line in run.stdout.splitlines() if line.startswith("LOADED=")]
+        loaded.append(line.removeprefix("LOADED="))
+    assert "pydantic" in loaded[0]  # the first start checks the files: the test can tell
+    assert loaded[1] == "", f"the first frame loaded {loaded[1]}"
