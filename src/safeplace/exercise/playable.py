@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any, Literal, get_args
 
 Category = Literal[
@@ -139,7 +140,7 @@ class Playable:
         for name in ("tags", "suits", "cautions"):
             if not isinstance(data[name], list) or not all(_is(v, str) for v in data[name]):
                 raise TypeError(f"{name} must be a list of words")
-        if data["category"] not in get_args(Category):
+        if data["category"] not in _CATEGORIES:
             raise ValueError(f"unknown category {data['category']!r}")
         if not isinstance(data["parts"], list) or not data["parts"]:
             raise TypeError("parts must be a non-empty list")
@@ -157,9 +158,9 @@ class Playable:
 
 def _part_from_json(data: Any) -> Part:
     _check_fields(Part, data)
-    if data["kind"] not in get_args(PartKind):
+    if data["kind"] not in _PART_KINDS:
         raise ValueError(f"unknown part kind {data['kind']!r}")
-    if data["moment"] not in (None, *get_args(Moment)):
+    if data["moment"] not in _MOMENTS:
         raise ValueError(f"unknown moment {data['moment']!r}")
     if not isinstance(data["path"], list) or not all(_is(v, str | int) for v in data["path"]):
         raise TypeError("path must be a list of keys and positions")
@@ -182,17 +183,31 @@ _SCALARS: dict[str, type | Any] = {
 }
 
 
+_CATEGORIES = frozenset(get_args(Category))
+_PART_KINDS = frozenset(get_args(PartKind))
+_MOMENTS = frozenset((None, *get_args(Moment)))
+
+
+@cache
+def _field_kinds(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    """The field names of dataclass ``cls``, and the scalar ones with what they may hold."""
+    known = fields(cls)
+    scalars = tuple(
+        (spec.name, _SCALARS[str(spec.type)]) for spec in known if str(spec.type) in _SCALARS
+    )
+    return frozenset(spec.name for spec in known), scalars
+
+
 def _check_fields(cls: type, data: Any) -> None:
     """``data`` has exactly the fields of dataclass ``cls``, scalars of the right type."""
     if not isinstance(data, dict):
         raise TypeError(f"{cls.__name__} data must be a mapping")
-    known = fields(cls)
-    if set(data) != {f.name for f in known}:
+    names, scalars = _field_kinds(cls)
+    if data.keys() != names:
         raise KeyError(f"{cls.__name__} data has other fields than {cls.__name__}")
-    for spec in known:
-        kind = _SCALARS.get(str(spec.type))
-        if kind is not None and not _is(data[spec.name], kind):
-            raise TypeError(f"{cls.__name__}.{spec.name} has the wrong type")
+    for name, kind in scalars:
+        if not _is(data[name], kind):
+            raise TypeError(f"{cls.__name__}.{name} has the wrong type")
 
 
 def _is(value: Any, kind: Any) -> bool:

@@ -26,12 +26,12 @@ from safeplace.playback.session import (
 from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.pacer import Pacer, phase_name
 from safeplace.ui.widgets.progress import ProgressLine
-from safeplace.ui.widgets.rating import RatingScale
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     from safeplace.ui.practice import Practice
+    from safeplace.ui.widgets.rating import RatingScale
 
 # Repaints per second for each motion level; the session's clock decides everything else.
 REPAINT_HZ = {"full": 10.0, "basic": 2.0, "none": 1.0}
@@ -254,6 +254,8 @@ class PlayerScreen(SafeplaceScreen[None]):
     def _rating_scale(self) -> RatingScale:
         """The 0-10 scale, mounted at the first rating."""
         if self._rating is None:
+            from safeplace.ui.widgets.rating import RatingScale
+
             self._rating = RatingScale(id="rating")
             self.query_one("#stage").mount(self._rating)
         return self._rating
