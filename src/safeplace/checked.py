@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ Fingerprint = list[int]
 # The modules whose code decides what a remembered result looks like; editing one of them
 # (in a checkout, without a version bump) must not let old results through.
 _SHAPING_MODULES = (
+    "checked.py",
     "settings.py",
     "exercise/model.py",
     "exercise/playable.py",
@@ -32,7 +34,13 @@ _SHAPING_MODULES = (
     "exercise/loader.py",
     "exercise/explain.py",
     "exercise/yamlsafe.py",
+    "exercise/text.py",
+    "exercise/problem.py",
+    "exercise/library.py",
 )
+# The installed validators too (an upgrade may accept or refuse differently); found without
+# importing them, which is the point of this module.
+_SHAPING_PACKAGES = ("pydantic", "pydantic_core", "yaml")
 
 
 def fingerprint(path: Path) -> Fingerprint | None:
@@ -44,11 +52,23 @@ def fingerprint(path: Path) -> Fingerprint | None:
     return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_ctime_ns]
 
 
+@cache  # the code does not change while it runs
 def code_key() -> str:
     """safeplace's version plus the fingerprints of the modules that shape the results."""
     package = Path(__file__).resolve().parent
     prints = [fingerprint(package / name) for name in _SHAPING_MODULES]
+    prints += [fingerprint(Path(origin)) for origin in map(_origin, _SHAPING_PACKAGES) if origin]
     return json.dumps([FORMAT, __version__, prints], separators=(",", ":"))
+
+
+def _origin(package: str) -> str | None:
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    return None if spec is None else spec.origin
 
 
 class CheckedCache:

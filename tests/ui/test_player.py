@@ -133,6 +133,21 @@ async def test_g_leaves_for_the_grounding_routine(build_app: AppFactory) -> None
         assert first.session.view().ended_early
         assert "ground-me" in app.practice.loaded.exercise.tags
         assert isinstance(app.screen, PlayerScreen)
+        # The first player (started from the shell, so it stays under the new one) is idle.
+        [hidden, shown] = app.screen_stack
+        assert isinstance(hidden, PlayerScreen) and hidden.session is first.session
+        advances = 0
+        advance = first.session.advance
+
+        def counted() -> list[object]:
+            nonlocal advances
+            advances += 1
+            return list(advance())
+
+        first.session.advance = counted  # type: ignore[method-assign]
+        await pilot.pause(3 * TICK)
+        assert advances == 0
+        assert shown is app.screen
 
 
 async def test_prompt_answer_is_remembered_and_fills_later_text(
@@ -313,6 +328,20 @@ def test_an_unopenable_history_is_one_sentence_and_practice_goes_on(paths: Paths
     assert store is None
     assert notice is not None and str(paths.history_db) in notice
     assert "practice can go on" in notice and "Traceback" not in notice
+
+
+async def test_a_history_moved_aside_after_the_first_frame_is_said_in_the_app(
+    build_app: AppFactory, paths: Paths
+) -> None:
+    paths.history_db.mkdir(parents=True)  # a folder where the history file should be
+    app = build_app("every-kind")  # no store given: the app opens the history itself
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.pause()
+        app.flush_history()  # the first write opens the history, on the writer thread
+        await pilot.pause()
+        messages = [notification.message for notification in app._notifications]
+        assert any("folder" in message and "history" in message for message in messages)
+        assert app.store is not None  # a new, empty history is open
 
 
 async def test_the_collector_paused_for_start_up_resumes_after_the_first_frame(

@@ -616,3 +616,41 @@ def test_remembered_problems_name_the_file_as_this_run_does(
     absolute = [tmp_path / "extra"]
     warm = load_library(paths, absolute, bundled_dir=bundled, cache=CheckedCache(cache_file))
     assert warm.problems == load_library(paths, absolute, bundled_dir=bundled).problems
+
+
+def _breath_part(playable: dict[str, Any]) -> dict[str, Any]:
+    [part] = [part for part in playable["parts"] if part["kind"] == "breathe"]
+    return part
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda part: part["breath"].update(lengthen_by=1.0, lengthen_every=0),  # would divide by 0
+        lambda part: part["breath"].update(cycles=10**9),  # would lay out for ever
+        lambda part: part["breath"].update(inhale=-4.0),
+        lambda part: part["breath"].update(hold=600.0),
+        lambda part: part.update(breath=None),  # a breathing part without a breath
+        lambda part: part.update(seconds=-1.0),  # a breathing part with its own length
+    ],
+    ids=["lengthen-every-0", "huge-cycles", "negative-in", "long-hold", "no-breath", "seconds"],
+)
+def test_a_remembered_value_beyond_the_formats_bounds_is_checked_again(
+    paths: Paths,
+    bundled: Path,
+    load: Loader,
+    load_uncached: Loader,
+    checked: list[Path],
+    damage: Callable[[dict[str, Any]], None],
+) -> None:
+    """Right types, impossible values (a cache edited by hand): the file is read instead."""
+    target = bundled / "breathing" / "box.yaml"
+    load()
+    document = read_cache(paths)
+    damage(_breath_part(document["entries"][key_for(target)][1]["playable"]))
+    write_cache(paths, document)
+
+    checked.clear()
+    library = load()
+    assert checked == [target]
+    assert library == load_uncached()

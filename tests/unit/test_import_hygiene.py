@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from safeplace.history.store import HistoryStore
+
 DOMAIN_MODULES = [
     "safeplace",
     "safeplace.paths",
@@ -72,8 +74,16 @@ def test_headless_commands_do_not_import_textual(argv: list[str]) -> None:
 
 
 # What the path to the player's first frame may not load (when no file changed since the
-# last start): validation (pydantic, PyYAML, the loader) and the history, which opens after.
-FIRST_FRAME_FREE_OF = ("pydantic", "yaml", "safeplace.exercise.loader", "safeplace.history")
+# last start): validation (pydantic, PyYAML, the loader) and the history, which opens after
+# (remembered words are read by a peek, safeplace.history.words).
+FIRST_FRAME_FREE_OF = (
+    "pydantic",
+    "yaml",
+    "safeplace.exercise.loader",
+    "safeplace.history.store",
+    "safeplace.history.recorder",
+    "safeplace.history.database",
+)
 
 FIRST_FRAME = """
 import sys, time
@@ -91,8 +101,8 @@ loaded = []
 mounted = PlayerScreen.on_mount
 
 def on_mount(screen):
+    mounted(screen)  # the session starts here: what it loads counts too
     loaded.extend(sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[2:]))))
-    mounted(screen)
 
 PlayerScreen.on_mount = on_mount
 
@@ -107,13 +117,21 @@ print("LOADED=" + ",".join(loaded))
 """
 
 
-def test_the_first_frame_needs_no_validation_and_no_history(tmp_path: Path) -> None:
+@pytest.mark.parametrize("exercise_id", ["box-breathing", "calm-place-recall"])
+def test_the_first_frame_needs_no_validation_and_no_history(
+    tmp_path: Path, exercise_id: str
+) -> None:
+    """calm-place-recall fills a remembered word: it is read without opening the history."""
     env = {**os.environ, "SAFEPLACE_HOME": str(tmp_path)}
+    (tmp_path / "data").mkdir()
+    history = HistoryStore.open(tmp_path / "data" / "history.db")  # words to peek at
+    history.set_remembered("cue_word", "harbour")
+    history.close()
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.yaml").write_text("bell: true\n", encoding="utf-8")
     runs = [
         subprocess.run(
-            [sys.executable, "-c", FIRST_FRAME, "box-breathing", *FIRST_FRAME_FREE_OF],
+            [sys.executable, "-c", FIRST_FRAME, exercise_id, *FIRST_FRAME_FREE_OF],
             capture_output=True,
             text=True,
             timeout=120,

@@ -30,6 +30,11 @@ from safeplace.exercise.playable import (
     ESTIMATED_PROMPT_SECONDS,
     ESTIMATED_RATE_SECONDS,
     MAX_CYCLES,
+    MAX_HOLD_SECONDS,
+    MAX_LENGTHEN_BY,
+    MAX_LENGTHEN_EVERY,
+    MAX_PHASE_SECONDS,
+    MAX_STEP_SECONDS,
     BreathSpec,
     Category,
     Caution,
@@ -44,10 +49,7 @@ from safeplace.exercise.text import (
     placeholders,
 )
 
-# Bounds: generous for authors, tight enough that a typo cannot make a 9-hour pause.
-MAX_STEP_SECONDS = 3600.0
-MAX_PHASE_SECONDS = 30.0
-MAX_HOLD_SECONDS = 20.0
+# Bounds beyond those shared with the plain form (playable.py).
 MAX_TOTAL_SECONDS = 2 * 3600.0
 MAX_PLAYED_STEPS = 2000
 MAX_REPEAT_DEPTH = 3
@@ -116,9 +118,9 @@ class BreathPattern(_Strict):
 class Lengthen(_Strict):
     """Let the out-breath grow slowly over the cycles, a little at a time."""
 
-    by: Annotated[float, Field(gt=0, le=2)]
+    by: Annotated[float, Field(gt=0, le=MAX_LENGTHEN_BY)]
     """Seconds added to the out-breath each time."""
-    every: Annotated[int, Field(ge=1, le=50)] = 1
+    every: Annotated[int, Field(ge=1, le=MAX_LENGTHEN_EVERY)] = 1
     """How many breaths between each lengthening."""
     until: PhaseSeconds
     """The longest the out-breath may become, in seconds."""

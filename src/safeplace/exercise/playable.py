@@ -22,7 +22,14 @@ Moment = Literal["before", "after", "during"]
 PartKind = Literal["say", "breathe", "silence", "item", "prompt", "rate"]
 Location = tuple[str | int, ...]
 
+# Bounds: generous for authors, tight enough that a typo cannot make a 9-hour pause.
+# The format enforces them (model.py); a remembered playable is held to them too.
+MAX_STEP_SECONDS = 3600.0
+MAX_PHASE_SECONDS = 30.0
+MAX_HOLD_SECONDS = 20.0
 MAX_CYCLES = 300
+MAX_LENGTHEN_BY = 2
+MAX_LENGTHEN_EVERY = 50
 # Untimed steps wait for the person; these only feed estimates and the progress line.
 ESTIMATED_PROMPT_SECONDS = 60.0
 ESTIMATED_RATE_SECONDS = 10.0
@@ -165,10 +172,34 @@ def _part_from_json(data: Any) -> Part:
     if not isinstance(data["path"], list) or not all(_is(v, str | int) for v in data["path"]):
         raise TypeError("path must be a list of keys and positions")
     breath = data["breath"]
+    if (breath is None) == (data["kind"] == "breathe"):
+        raise ValueError("a breathing part, and only one, has a breath")
     if breath is not None:
         _check_fields(BreathSpec, breath)
         breath = BreathSpec(**breath)
+        _check_breath(breath)
+    timed = data["kind"] in ("say", "silence", "item")
+    seconds = data["seconds"]
+    if timed != (seconds is not None) or (timed and not 0 < seconds <= MAX_STEP_SECONDS):
+        raise ValueError("a timed part needs a length within bounds, and only a timed part")
     return Part(**{**data, "path": tuple(data["path"]), "breath": breath})
+
+
+def _check_breath(spec: BreathSpec) -> None:
+    """The bounds the format enforces: a remembered value outside them is not played."""
+    within = (
+        0 < spec.inhale <= MAX_PHASE_SECONDS
+        and 0 < spec.exhale <= MAX_PHASE_SECONDS
+        and all(0 <= hold <= MAX_HOLD_SECONDS for hold in (spec.top_up, spec.hold, spec.rest))
+        and (spec.cycles is None or 1 <= spec.cycles <= MAX_CYCLES)
+        and (spec.seconds is None or 0 < spec.seconds <= MAX_STEP_SECONDS)
+        and 1 <= spec.default_cycles <= MAX_CYCLES
+        and 0 <= spec.lengthen_by <= MAX_LENGTHEN_BY
+        and 1 <= spec.lengthen_every <= MAX_LENGTHEN_EVERY
+        and 0 <= spec.lengthen_until <= MAX_PHASE_SECONDS
+    )
+    if not within:
+        raise ValueError("a breath outside the format's bounds")
 
 
 # What each scalar field may hold; containers and nested parts are checked by the callers.

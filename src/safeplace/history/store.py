@@ -42,6 +42,7 @@ from safeplace.history.records import (
     SessionRecord,
     counts_as_practice,
 )
+from safeplace.history.words import REMEMBERED_WORDS
 
 # An open row whose owner cannot be checked (another host, Windows) counts as abandoned after
 # a day without a sign of life; the owner may still finish it later.
@@ -211,9 +212,7 @@ class HistoryStore:
     def remembered(self) -> dict[str, str]:
         """Named answers that exercises can reuse, e.g. {"cue_word": "harbour"}."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT name, text FROM remembered WHERE text IS NOT NULL ORDER BY name"
-            ).fetchall()
+            rows = self._db.execute(REMEMBERED_WORDS).fetchall()
         return dict(rows)
 
     def set_remembered(self, name: str, text: str) -> None:

@@ -203,12 +203,14 @@ class SafeplaceApp(App[int]):
 
     def _remembered(self, exercise: Playable) -> dict[str, str]:
         if not exercise.remembered_names:
-            return {}  # nothing to fill: the history need not be opened for it
-        store = self.history_store()
-        if store is None:
-            return {}
+            return {}  # nothing to fill
+        if self.store is None and self.paths is not None:
+            # A peek, not the history itself, which opens after the first frame.
+            from safeplace.history.words import peek_remembered
+
+            return peek_remembered(self.paths.history_db)
         try:
-            return store.remembered()
+            return {} if self.store is None else self.store.remembered()
         except Exception:  # history trouble must never stop practice
             return {}
 

@@ -42,24 +42,22 @@ class PracticeLog:
 
     def __init__(
         self,
-        make_recorder: Callable[[], SessionRecorder | None] | None,
+        make_recorder: Callable[[], SessionRecorder],
         loaded: LoadedExercise,
         writer: Executor | None,
     ) -> None:
-        self._make_recorder = make_recorder
-        self._records = make_recorder is not None
+        self._make_recorder: Callable[[], SessionRecorder] | None = make_recorder
         self._recorder: SessionRecorder | None = None
+        self._failure: str | None = None
         self._loaded = loaded
         self._writer = writer
 
     @property
     def problem(self) -> str | None:
         recorder = self._recorder
-        return None if recorder is None else recorder.problem
+        return self._failure if recorder is None else recorder.problem
 
     def record(self, session: Session, events: list[Any]) -> None:
-        if not self._records:
-            return
         # Arguments are read now, on the UI thread; only the writing happens later.
         practised, reached = session.practised_seconds, session.steps_reached
         for event in events:
@@ -89,9 +87,8 @@ class PracticeLog:
 
     def rate_after(self, value: int) -> None:
         """The closing screen's rating; the recorder accepts it after the end."""
-        if self._records:
-            self._submit("rating", "after", value)
-            self._submit("close")
+        self._submit("rating", "after", value)
+        self._submit("close")
 
     def _submit(self, method: str, *args: object) -> None:
         if self._writer is None:
@@ -101,8 +98,15 @@ class PracticeLog:
 
     def _call(self, method: str, args: tuple[object, ...]) -> None:
         """Runs on the writer thread, one call at a time."""
-        if self._recorder is None and self._make_recorder is not None:
-            self._recorder, self._make_recorder = self._make_recorder(), None
+        if self._make_recorder is not None:
+            make, self._make_recorder = self._make_recorder, None
+            try:
+                self._recorder = make()
+            except Exception as error:  # e.g. a Python built without sqlite3
+                self._failure = (
+                    f"This practice cannot be saved ({type(error).__name__}); "
+                    "it goes on all the same."
+                )
         if self._recorder is not None:
             getattr(self._recorder, method)(*args)
 

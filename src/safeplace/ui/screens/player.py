@@ -106,6 +106,11 @@ class PlayerScreen(SafeplaceScreen[None]):
     # -- time ----------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        if self.practice is not self.safeplace.practice:
+            # Replaced from elsewhere (ground me, the palette) by a player stacked over this
+            # one: its session has ended; nothing is left to draw or record.
+            self._stop_timers()
+            return
         self._handle(self.session.advance())
 
     def _schedule_boundary(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import fields, replace
 from typing import Any, ClassVar
 
@@ -15,6 +16,8 @@ from textual.widgets import Footer, Select, Static, Switch
 from safeplace.checked import CheckedCache
 from safeplace.settings import Settings, save_settings
 from safeplace.ui.screens.base import SafeplaceScreen
+
+_SAVING = threading.Lock()
 
 SWITCHES = {
     "bell": "Ring the terminal bell on breath changes (one ring in, two out)",
@@ -112,16 +115,20 @@ class SettingsScreen(SafeplaceScreen[None]):
             return
         updated = replace(current, **{name: value})
         self.safeplace.apply_settings(updated)
-        self._save(updated)
+        self._save()
 
     @work(thread=True, exclusive=True, group="settings")
-    def _save(self, settings: Settings) -> None:
+    def _save(self) -> None:
         paths = self.safeplace.paths
         if paths is None:
             return
         try:
-            # Remembering the saved values spares the next start from validating the file.
-            save_settings(settings, paths.config_file, CheckedCache(paths.checked_cache))
+            # Workers may overlap: one save at a time, each of the newest settings, so the
+            # file (and the remembered copy that spares the next start from validating it)
+            # always ends with the last change.
+            with _SAVING:
+                newest = self.safeplace.settings
+                save_settings(newest, paths.config_file, CheckedCache(paths.checked_cache))
             message = "Saved."
         except OSError as error:
             message = f"Could not save your settings ({error.strerror}); they apply until you quit."

@@ -40,15 +40,8 @@ class RatingScale(Widget, can_focus=True):
             super().__init__()
             self.value = value
 
-    def __init__(
-        self,
-        low: str = "calm",
-        high: str = "very upset",
-        *,
-        id: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(id=id, disabled=disabled)
+    def __init__(self, low: str = "calm", high: str = "very upset", *, id: str | None = None):
+        super().__init__(id=id)
         self.low = low
         self.high = high
         self._last_digit_one = False
