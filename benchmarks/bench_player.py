@@ -28,7 +28,7 @@ import termios
 import time
 from pathlib import Path
 
-ROUNDS = 11
+ROUNDS = 15
 CPU_WINDOW = 10.0
 SETTLE = 1.0  # after the first frame, before the CPU window opens
 TIMEOUT = 15.0
