@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 
+from textual import events
 from textual.widgets import TextArea
 
 from safeplace.history.store import HistoryStore
@@ -164,6 +165,27 @@ async def test_prompt_answer_is_remembered_and_fills_later_text(
         await pilot.press(*"be gentle", "ctrl+s")
         assert session.remembered == {"kind_words": "be gentle"}
         assert session.view().text == "Keep these words close: be gentle"
+
+
+async def test_an_answer_typed_in_a_burst_before_ctrl_s_is_kept_whole(
+    build_app: AppFactory,
+) -> None:
+    """Keys that arrive together (a paste, a slow link) reach the app before the box has
+    taken them; the priority ctrl+s must not overtake them, and a second one is harmless."""
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        session = app.practice.session
+        while session.view().segment.kind != "prompt":
+            await pilot.press("right")
+        await pilot.pause()
+        for key, character in [*((c, c) for c in "lantern"), ("ctrl+s", None), ("ctrl+s", None)]:
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await pilot.pause()
+        await pilot.pause()
+        assert session.remembered == {"kind_words": "lantern"}
+        assert session.view().segment.kind != "prompt"
+        assert [answer for _, answer in session.answers] == ["lantern"]
 
 
 async def test_finishing_shows_closing_and_q_quits(build_app: AppFactory, clock: FakeClock) -> None:

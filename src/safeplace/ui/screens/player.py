@@ -266,9 +266,19 @@ class PlayerScreen(SafeplaceScreen[None]):
         return self._rating
 
     def action_submit_answer(self) -> None:
-        if self.session.view().segment.kind == "prompt" and self._answer is not None:
-            text = self._answer.text
-            self._handle(self.session.answer(text) if text.strip() else self.session.next())
+        view = self.session.view()
+        if view.segment.kind == "prompt" and self._answer is not None:
+            # ctrl+s is a priority key: it can overtake keys typed just before it that still
+            # wait in the box's queue (a paste, keys batched over a slow link). Reading the
+            # text from that queue, after them, keeps every word.
+            self._answer.call_later(self._submit_answer, view.segment.index)
+
+    def _submit_answer(self, index: int) -> None:
+        view = self.session.view()
+        if view.segment.index != index or self._answer is None:
+            return  # moved on meanwhile (a second ctrl+s): this prompt is done
+        text = self._answer.text
+        self._handle(self.session.answer(text) if text.strip() else self.session.next())
 
     def on_rating_scale_chosen(self, message: RatingScale.Chosen) -> None:
         message.stop()
