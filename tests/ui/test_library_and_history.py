@@ -177,3 +177,18 @@ async def test_notices_are_shown_literally_never_as_markup(build_app: AppFactory
         assert notification.message == hostile.replace("\x1b", "").replace("\x07", "")
         assert notification.markup is False
         assert app.is_running
+
+
+async def test_the_history_opens_just_after_the_library_is_drawn(
+    build_app: AppFactory, paths: Paths
+) -> None:
+    """Not at the first need: pending sessions merge and a damaged file is said at start."""
+    paths.history_db.mkdir(parents=True)  # a folder where the history file should be
+    app = build_app()  # the library, no store given
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.pause()
+        app.flush_history()
+        await pilot.pause()
+        assert app.store is not None
+        messages = [notification.message for notification in app._notifications]
+        assert any("folder" in message and "history" in message for message in messages)

@@ -92,6 +92,7 @@ class SafeplaceApp(App[int]):
         self.cursor_blink = options.get("cursor_blink", True)
         self.practice: Practice | None = None
         self.history_writer = HistoryWriter()
+        self._first_frame_seen = False
         if self.requested_motion in MOTIONS:  # before any screen is composed
             self.animation_level = self.requested_motion  # type: ignore[assignment]
 
@@ -109,10 +110,16 @@ class SafeplaceApp(App[int]):
         return PlayerScreen(self.practice)
 
     def first_frame_drawn(self) -> None:
-        """What waits for the first frame: history writes (see HistoryWriter) and the garbage
+        """What waits for the first frame: the history (see HistoryWriter) and the garbage
         collector (paused by __main__). Start-up objects are frozen, so no later collection
-        walks them (a pause in the middle of a breath)."""
+        walks them (a pause in the middle of a breath). Each screen calls it; once counts."""
+        if self._first_frame_seen:
+            return
+        self._first_frame_seen = True
         self.history_writer.release()
+        # Open the history now rather than at the first need: sessions waiting in the
+        # pending file are merged, and a damaged file is said, at every start, as before.
+        self.history_writer.submit(self.history_store)
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
