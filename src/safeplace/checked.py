@@ -71,8 +71,14 @@ def _origin(package: str) -> str | None:
     return None if spec is None else spec.origin
 
 
+# Cache files parsed in this process, with the fingerprint they had: the settings and the
+# library each open the cache at start, and the second reuses the first one's reading.
+_PARSED: dict[Path, tuple[Fingerprint, dict[str, Any]]] = {}
+
+
 class CheckedCache:
-    """One JSON file of ``key -> (fingerprint, value)``, read once and written once.
+    """One JSON file of ``key -> (fingerprint, value)``, read once per change and written
+    once.
 
     Never raises for a cache problem: an unreadable file starts empty, a failed write is
     dropped (the next run checks again).
@@ -124,8 +130,18 @@ class CheckedCache:
         except OSError:
             return  # a read-only or full disk: the next start checks the files again
         self._changed = False
+        written = fingerprint(self.file)
+        if written is not None:  # as a reader would find them: JSON has no tuples
+            _PARSED[self.file] = (written, json.loads(text)["entries"])
 
     def _read(self) -> None:
+        current = fingerprint(self.file)
+        if current is None:
+            return
+        parsed = _PARSED.get(self.file)
+        if parsed is not None and parsed[0] == current:
+            self._entries = dict(parsed[1])  # values are replaced by put(), never changed
+            return
         try:
             document = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
@@ -135,3 +151,4 @@ class CheckedCache:
         entries = document.get("entries")
         if isinstance(entries, dict):
             self._entries = entries
+            _PARSED[self.file] = (current, dict(entries))

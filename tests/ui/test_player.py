@@ -6,11 +6,13 @@ import gc
 from collections.abc import Callable
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 from safeplace.playback.clock import FakeClock
+from safeplace.playback.session import Session
 from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.confirm import ConfirmEnd
@@ -151,15 +153,21 @@ async def test_g_leaves_for_the_grounding_routine(build_app: AppFactory) -> None
         assert shown is app.screen
 
 
+async def _to_the_prompt(pilot: Pilot[int], app: SafeplaceApp) -> Session:
+    """Skip every-kind's first rating and move on to its prompt."""
+    await pilot.press("s")
+    session = app.practice.session
+    while session.view().segment.kind != "prompt":
+        await pilot.press("right")
+    return session
+
+
 async def test_prompt_answer_is_remembered_and_fills_later_text(
     build_app: AppFactory, clock: FakeClock
 ) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
-        await pilot.press("s")
-        session = app.practice.session
-        while session.view().segment.kind != "prompt":
-            await pilot.press("right")
+        session = await _to_the_prompt(pilot, app)
         answer = app.screen.query_one("#answer", TextArea)
         assert answer.has_focus
         await pilot.press(*"be gentle", "ctrl+s")
@@ -174,10 +182,7 @@ async def test_an_answer_typed_in_a_burst_before_ctrl_s_is_kept_whole(
     taken them; the priority ctrl+s must not overtake them, and a second one is harmless."""
     app = build_app("every-kind")
     async with app.run_test() as pilot:
-        await pilot.press("s")
-        session = app.practice.session
-        while session.view().segment.kind != "prompt":
-            await pilot.press("right")
+        session = await _to_the_prompt(pilot, app)
         await pilot.pause()
         for key, character in [*((c, c) for c in "lantern"), ("ctrl+s", None), ("ctrl+s", None)]:
             app.post_message(events.Key(key, character))  # all queued before any is handled

@@ -654,3 +654,29 @@ def test_a_remembered_value_beyond_the_formats_bounds_is_checked_again(
     library = load()
     assert checked == [target]
     assert library == load_uncached()
+
+
+def test_a_second_cache_in_one_process_reuses_the_reading_until_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings and library each open the cache at start; the file is read once."""
+    file = tmp_path / "checked.json"
+    first = CheckedCache(file)
+    first.put("k", [1, 2, 3, 4], {"v": (1, 2)})
+    first.save()
+    reads: list[Path] = []
+    real_read = Path.read_text
+
+    def counted(self: Path, *args: Any, **kwargs: Any) -> str:
+        reads.append(self)
+        return real_read(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    second = CheckedCache(file)
+    assert second.get("k", [1, 2, 3, 4]) == {"v": [1, 2]}  # as read from JSON: no tuples
+    assert reads == []
+    document = {"code": code_key(), "entries": {"k": [[1, 2, 3, 4], {"v": 3}]}}
+    file.write_text(json.dumps(document), encoding="utf-8")  # another process wrote it
+    third = CheckedCache(file)
+    assert third.get("k", [1, 2, 3, 4]) == {"v": 3}
+    assert reads == [file]
