@@ -87,6 +87,17 @@ def _write_until_killed(db_path: Path, ack_fd: int, seed: int) -> None:
         ack("finish", session_id)
 
 
+def _read_lines(fd: int, count: int) -> bytes:
+    """Bytes from ``fd`` up to and including its ``count``-th newline (or its end)."""
+    seen = b""
+    while seen.count(b"\n") < count:
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_loses_no_acknowledged_session(db_path: Path) -> None:
     rng = random.Random(20260302)
@@ -97,13 +108,16 @@ def test_sigkill_at_random_points_loses_no_acknowledged_session(db_path: Path) -
         read_fd, write_fd = os.pipe()
         pid = fork(functools.partial(_write_until_killed, db_path, write_fd, kill))
         os.close(write_fd)
+        seen = b""
         if kill % 4:  # most kills land while sessions are written, some while opening
-            os.read(read_fd, 1)  # the first byte of "opened"
-        time.sleep(rng.uniform(0.0, 0.04))
+            # Wait for a random number of acknowledgements (a slow disk must not turn the
+            # test into kills while opening), then kill a moment later.
+            seen = _read_lines(read_fd, rng.randint(1, 14))
+        time.sleep(rng.uniform(0.0, 0.01 if kill % 4 else 0.04))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         with os.fdopen(read_fd, "rb") as acks:
-            for line in acks.read().decode().splitlines():
+            for line in (seen + acks.read()).decode().splitlines():
                 what, *about = line.split()
                 if what not in ("begin", "progress", "answer", "finish"):
                     continue  # the "opened" line (its first byte was read above)
