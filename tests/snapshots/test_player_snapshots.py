@@ -128,6 +128,12 @@ def test_library(snap_compare: Any, build_app: AppFactory, theme: str) -> None:
     assert snap_compare(build_app(theme=theme), terminal_size=(100, 30))
 
 
+def test_library_at_80_columns_keeps_one_line_per_exercise(
+    snap_compare: Any, build_app: AppFactory
+) -> None:
+    assert snap_compare(build_app(), terminal_size=(80, 24))
+
+
 def test_help(snap_compare: Any, build_app: AppFactory) -> None:
     assert snap_compare(build_app(), press=["question_mark"], terminal_size=(100, 40))
 
