@@ -1,48 +1,68 @@
-# The two commands: `make run` and `make test`. Both bootstrap their own virtualenv.
+# The two commands: `make run` and `make test`. Both bootstrap their own environment and
+# install exactly what uv.lock pins (the versions the suite was last run with).
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-RUN_STAMP := $(VENV)/.installed-run
-DEV_STAMP := $(VENV)/.installed-dev
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV    := $(TOOLS)/bin/uv
+VENV  := .venv
+BIN   := $(VENV)/bin
+# uv uses the Python that runs make, never one it would download, and writes .venv.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYNC_RUN := $(VENV)/.synced-run
+SYNC_DEV := $(VENV)/.synced-dev
 
-.PHONY: run test lint types unit bench snapshots-update tmux clean
+.PHONY: run test lint types contracts unit bench lock newest snapshots-update tmux clean
 
-run: $(RUN_STAMP)
+run: $(SYNC_RUN)
 	$(BIN)/safeplace $(ARGS)
 
-test: $(DEV_STAMP) tmux
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+test: $(SYNC_DEV) tmux
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+lint: $(SYNC_DEV)
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
-types: $(DEV_STAMP)
+types: $(SYNC_DEV)
 	$(BIN)/mypy
 
-unit: $(DEV_STAMP)
+unit: $(SYNC_DEV)
 	$(BIN)/pytest -m "not e2e and not slow"
 
-bench: $(DEV_STAMP)
+bench: $(SYNC_DEV)
 	$(BIN)/python benchmarks/run_all.py
 
-snapshots-update: $(DEV_STAMP)
+snapshots-update: $(SYNC_DEV)
 	$(BIN)/pytest tests/snapshots --snapshot-update
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# Refresh the lock to the newest versions the ranges in pyproject.toml allow, then run the suite.
+lock: $(UV)
+	$(UV) lock --upgrade
+	rm -f $(SYNC_RUN) $(SYNC_DEV)
+	$(MAKE) test
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Not part of CI: the suite against the newest release of every dependency, in a venv of its
+# own, with a list of what differs from the lock. uv.lock is left as it is.
+newest: $(UV)
+	$(TOOLS)/bin/python tools/newest.py
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# --inexact keeps the dev tools when `make run` follows `make test`; the versions are the lock's.
+$(SYNC_RUN): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --locked --inexact --quiet
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@ $(RUN_STAMP)
+$(SYNC_DEV): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --locked --extra dev --quiet
+	touch $@ $(SYNC_RUN)
 
 # The real-terminal tests drive the app in tmux; install it when we can (root with apt-get).
 tmux:
@@ -52,4 +72,4 @@ tmux:
 	  else echo "tmux is not installed: the real-terminal tests will be skipped"; fi; }
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) build dist .pytest_cache .mypy_cache .ruff_cache

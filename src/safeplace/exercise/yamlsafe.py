@@ -246,7 +246,22 @@ def load_yaml_with_positions(
 def _load(text: str, source: str, marks: Marks | None, pure: bool | None) -> Any:
     if len(text) > MAX_FILE_BYTES:
         raise YamlProblem(source, 1, 1, _too_big(len(text.encode("utf-8", "replace"))))
-    loader_class = yaml.SafeLoader if use_pure_python(pure) else _CLoader
+    if use_pure_python(pure):
+        return _load_with(yaml.SafeLoader, text, source, marks)
+    try:
+        return _load_with(_CLoader, text, source, marks)
+    except YamlProblem as c_problem:
+        # libyaml scans ahead and has limits and wording of its own that change between
+        # releases (6.0.4 stops flow nesting at 1,000 levels). The pure parser reads lazily,
+        # so our own checks meet the problem first: ask it, and both parsers say the same.
+        try:
+            _load_with(yaml.SafeLoader, text, source, None)
+        except YamlProblem as pure_problem:
+            raise pure_problem from None
+        raise c_problem from None
+
+
+def _load_with(loader_class: Any, text: str, source: str, marks: Marks | None) -> Any:
     try:
         loader = loader_class(text)
         try:
