@@ -22,6 +22,7 @@ test: $(SYNC_DEV) tmux
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(SYNC_DEV)
@@ -30,6 +31,9 @@ lint: $(SYNC_DEV)
 
 types: $(SYNC_DEV)
 	$(BIN)/mypy
+
+contracts: $(SYNC_DEV)
+	$(BIN)/lint-imports
 
 unit: $(SYNC_DEV)
 	$(BIN)/pytest -m "not e2e and not slow"
