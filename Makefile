@@ -42,7 +42,7 @@ bench: $(SYNC_DEV)
 	$(BIN)/python benchmarks/run_all.py
 
 snapshots-update: $(SYNC_DEV)
-	$(BIN)/pytest tests/snapshots --snapshot-update
+	$(BIN)/pytest -n0 tests/snapshots --snapshot-update
 
 # Refresh the lock to the newest versions the ranges in pyproject.toml allow, then run the suite.
 lock: $(UV)

@@ -120,12 +120,12 @@ class CheckedCache:
     def save(self) -> None:
         if not self._changed:
             return
-        from safeplace.files import write_atomically
+        from safeplace.files import private_folder, write_atomically
 
         document = {"code": self._code, "entries": self._entries}
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(self.file.parent)
             write_atomically(self.file, text)
         except OSError:
             return  # a read-only or full disk: the next start checks the files again

@@ -15,7 +15,7 @@ from typing import Any
 
 from safeplace import __version__
 from safeplace.checked import CheckedCache
-from safeplace.exercise.text import printable
+from safeplace.exercise.text import escaped, one_line, printable
 from safeplace.paths import Paths, resolve_paths
 from safeplace.settings import Settings, load_settings
 
@@ -91,17 +91,17 @@ def run(argv: list[str]) -> int:
     if not starts_app:
         gc.enable()  # paused by __main__ for the app's start-up only
     paths = resolve_paths()
-    settings, problem = load_settings(paths.config_file, cache=CheckedCache(paths.checked_cache))
-    if problem:
+    # `status` draws a shell prompt: it never moves a file aside nor prints a notice into it.
+    for_prompt = args.command == "status"
+    cache = CheckedCache(paths.checked_cache)
+    settings, problems = load_settings(paths.config_file, cache, repair=not for_prompt)
+    for problem in [] if for_prompt else problems:
         _say_error(problem)
+    args.settings_problems = problems  # the app shows them again, on its first screen
     try:
         result: int = args.handler(args, paths, settings)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # `safeplace list | head` closed the pipe: not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     return result
 
 
@@ -136,7 +136,7 @@ def _list(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         for loaded in library.exercises.values()
     ]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        _print_json(rows)
         return 0
     if not rows:
         print("No exercises found. `safeplace locate` shows where your own exercises go.")
@@ -146,7 +146,7 @@ def _list(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     for row in rows:
         print(
             f"{row['id']:<{id_width}}  {row['category']:<{category_width}}  "
-            f"{row['minutes']:>2} min  {printable(row['title'])}"
+            f"{row['minutes']:>2} min  {one_line(row['title'])}"
         )
     return 0
 
@@ -157,7 +157,7 @@ def _show(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     if loaded is None:
         closest = library.closest(args.exercise_id)
         hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
-        _say_error(f"No exercise with the id '{printable(args.exercise_id)}'.{hint}")
+        _say_error(f"No exercise with the id '{args.exercise_id}'.{hint}")
         _say_error("`safeplace list` shows every exercise.")
         return 1
     from safeplace.exercise.loader import LoadError, load_exercise_file
@@ -172,11 +172,11 @@ def _show(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
         data["estimated_seconds"] = exercise.estimated_seconds()
         data["minutes"] = exercise.minutes
         data["source_file"] = str(loaded.path)
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        _print_json(data)
         return 0
     from safeplace.exercise.describe import describe_exercise
 
-    print(printable(describe_exercise(exercise, source=str(loaded.path))))
+    print(printable(describe_exercise(exercise, source=one_line(str(loaded.path)))))
     return 0
 
 
@@ -185,7 +185,7 @@ def _validate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
 
     problems = validate_paths(args.targets)
     for problem in problems:
-        print(printable(str(problem)))
+        print(one_line(str(problem)))
     if problems:
         files = len({problem.path for problem in problems})
         print(f"Problems found in {files} file(s).", file=sys.stderr)
@@ -197,7 +197,7 @@ def _validate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
 def _schema(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from safeplace.exercise.schema import exercise_json_schema
 
-    print(json.dumps(exercise_json_schema(), indent=2, ensure_ascii=False))
+    _print_json(exercise_json_schema())
     return 0
 
 
@@ -209,7 +209,7 @@ def _locate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     rows["schema"] = str(bundled_schema_file())
     width = max(len(name) for name in rows)
     for name, path in rows.items():
-        print(f"{name:<{width}}  {path}")
+        print(f"{name:<{width}}  {one_line(path)}")
     return 0
 
 
@@ -234,6 +234,7 @@ def _start_app(args: argparse.Namespace, paths: Paths, settings: Settings) -> in
         bell=args.bell or settings.bell,
         motion=args.motion,
         theme=args.theme,
+        settings_notices=args.settings_problems,
     )
 
 
@@ -265,4 +266,9 @@ def _speed(text: str) -> float:
 
 
 def _say_error(message: str) -> None:
-    print(printable(message), file=sys.stderr)
+    """One sentence on stderr, on one line: a file name or an id in it is data."""
+    print(one_line(message), file=sys.stderr)
+
+
+def _print_json(data: Any) -> None:
+    print(escaped(json.dumps(data, indent=2, ensure_ascii=False)))

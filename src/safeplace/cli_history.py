@@ -21,20 +21,27 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safeplace.exercise.text import NAME_PATTERN, printable
-from safeplace.files import write_atomically
+from safeplace.exercise.text import NAME_PATTERN, one_line, printable
+from safeplace.files import Refused, write_to_target
 from safeplace.history import days
-from safeplace.history.database import HistoryUnavailable, failure_reason
+from safeplace.history.database import HistoryUnavailable, failure_reason, is_foreign
 from safeplace.history.exchange import (
     EXPORT_FORMATS,
+    FORMATTERS,
     ImportProblem,
-    export_history,
-    import_history,
+    read_export,
     session_to_dict,
 )
-from safeplace.history.records import SessionRecord
-from safeplace.history.stats import Stats, compute_stats, stats_from_store, status_line
-from safeplace.history.store import HistoryStore
+from safeplace.history.pending import has_waiting, mark_erased, merge_pending
+from safeplace.history.records import HistoryDump, SessionRecord
+from safeplace.history.stats import (
+    Stats,
+    compute_stats,
+    how_it_ended,
+    stats_from_store,
+    status_line,
+)
+from safeplace.history.store import HistoryStore, utc_now
 
 if TYPE_CHECKING:
     from safeplace.paths import Paths
@@ -62,7 +69,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     export = subparsers.add_parser("export", help="write your history as CSV, JSON or Markdown")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
-    export.add_argument("-o", "--output", metavar="FILE", type=Path, help="file to write")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of the screen"
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never safeplace's own)"
+    )
     export.set_defaults(handler=run_export)
 
     import_ = subparsers.add_parser("import", help="merge a JSON export into your history")
@@ -92,6 +104,8 @@ def _command(run: Handler) -> Handler:
             return run(args, paths, settings)
         except (_Refused, HistoryUnavailable, ImportProblem) as problem:
             _say(printable(str(problem)), sys.stderr)
+        except BrokenPipeError:
+            raise  # the reader of our output has gone (`| head`): __main__ ends quietly
         except (sqlite3.Error, OSError) as error:  # a failing disk: a sentence, no traceback
             _say(f"The history could not be used: {failure_reason(error)}.", sys.stderr)
         return 1
@@ -101,11 +115,13 @@ def _command(run: Handler) -> Handler:
 
 @contextmanager
 def _open(paths: Paths, *, create: bool = False) -> Iterator[HistoryStore | None]:
-    """The store, or None when there is no history yet and ``create`` is false."""
-    if not create and not os.path.lexists(paths.history_db):
+    """The store, or None when there is no history yet and ``create`` is false. Sessions that
+    wait in the pending file are practice, so they make a history even for a reading command."""
+    if not (create or os.path.lexists(paths.history_db) or has_waiting(paths.pending_file)):
         yield None
         return
     store = HistoryStore.open(paths.history_db)
+    merge_pending(store, paths.pending_file)  # sessions that waited: in every view at once
     if store.notice:
         _say(printable(store.notice), sys.stderr)
     try:
@@ -128,12 +144,15 @@ def run_history(args: argparse.Namespace, paths: Paths, settings: Settings) -> i
     if not sessions:
         _say("No practice recorded yet." if since is None else f"No practice since {since}.")
         return 0
-    width = min(32, max(len(printable(s.title)) for s in sessions))
-    for s in sessions:
-        title = printable(s.title)[:width].ljust(width)
+    width = min(32, max(len(one_line(s.title)) for s in sessions))
+    today = days.today(hour)
+    endings = [how_it_ended(s, today) for s in sessions]  # marks what `stats` does not count
+    pad = max(map(len, endings))
+    for s, ending in zip(sessions, endings, strict=True):
+        title = one_line(s.title)[:width].ljust(width)
         local = s.local_started_at.strftime("%H:%M")
         minutes = f"{round(s.practised_seconds / 60):>3} min"
-        line = f"{s.practice_day}  {local}  {title}  {minutes}  {s.outcome:<11}  {_ratings(s)}"
+        line = f"{s.practice_day}  {local}  {title}  {minutes}  {ending.ljust(pad)}  {_ratings(s)}"
         _say(line.rstrip())
     return 0
 
@@ -149,35 +168,63 @@ def run_stats(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
     return 0
 
 
-@_command
 def run_status(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    _say(status_line(_stats(paths, settings), settings.show_streaks))
+    """One short line for a shell prompt or a status bar, or nothing (exit 1) when the history
+    cannot be read. It only reads: it never creates, repairs or moves a file, and never prints
+    a notice, which a prompt would repeat at every line; the other commands say what is wrong.
+    """
+    hour, rest = settings.day_start_hour, settings.rest_days_per_week
+    today = days.today(hour)
+    if not os.path.lexists(paths.history_db):
+        stats = compute_stats([], today=today, day_start_hour=hour, rest_days_per_week=rest)
+    elif not paths.history_db.is_file() or is_foreign(paths.history_db):
+        return 1  # a FIFO would block a prompt; another program's file gains no -wal from us
+    else:
+        try:
+            uri = f"{paths.history_db.absolute().as_uri()}?mode=ro"
+            db = sqlite3.connect(uri, uri=True, timeout=0.25, check_same_thread=False)
+            with HistoryStore(db, paths.history_db, utc_now) as store:
+                stats = stats_from_store(
+                    store, today=today, day_start_hour=hour, rest_days_per_week=rest
+                )
+        except Exception:  # never a traceback in a prompt; `safeplace stats` says what is wrong
+            return 1
+    _say(status_line(stats, settings.show_streaks))
     return 0
 
 
 @_command
 def run_export(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    with _open(paths, create=True) as store:
-        assert store is not None
-        text = export_history(store, args.format, day_start_hour=settings.day_start_hour)
-        count = len(store.sessions())
+    """Print, or write to ``-o``: a pipe or a device is written through, an existing file only
+    replaced with ``--force``, a link never followed to a file, safeplace's own files never."""
+    with _open(paths) as store:
+        dump = HistoryDump([], {}, []) if store is None else store.dump()
+    text = FORMATTERS[args.format](dump, settings.day_start_hour)
     if args.output is None:
         _say(text, end="")
         return 0
     try:
-        write_atomically(args.output, text)
+        stream = write_to_target(args.output, text, replace=args.force, own=paths.own_locations())
+    except Refused as refused:
+        raise _Refused(str(refused)) from None
     except OSError as error:
         where = printable(str(args.output))
         raise _Refused(f"{where} could not be written: {error.strerror}.") from error
-    _say(f"Exported {count} sessions to {printable(str(args.output))}.")
+    if not stream:  # a pipe or /dev/stdout may be this very output: it gets the export only
+        _say(f"Exported {len(dump.sessions)} sessions to {printable(str(args.output))}.")
     return 0
 
 
 @_command
 def run_import(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    """Check the whole file first: a refused file opens (or creates) no history."""
+    try:
+        sessions, remembered = read_export(args.file)
+    except ImportProblem as problem:
+        raise _Refused(f"{problem}; nothing was imported.") from None
     with _open(paths, create=True) as store:
         assert store is not None
-        report = import_history(store, args.file)
+        report = store.merge(sessions, remembered)
     _say(
         f"Imported {printable(str(args.file))}: {report.added} added, "
         f"{report.updated} updated, {report.unchanged} already there."
@@ -206,8 +253,8 @@ def run_remembered(args: argparse.Namespace, paths: Paths, settings: Settings) -
         if args.name not in names:
             raise _Refused(f"Nothing is remembered as {args.name}.")
         names = {args.name: names[args.name]}
-    for name, text in names.items():
-        _say(f"{name}: {printable(text)}")
+    for name, text in names.items():  # rows are data: an import may have put anything there
+        _say(f"{one_line(name)}: {one_line(text)}")
     if not names:
         _say("Nothing remembered yet.")
     return 0
@@ -215,7 +262,12 @@ def run_remembered(args: argparse.Namespace, paths: Paths, settings: Settings) -
 
 @_command
 def run_erase(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    set_aside = sorted(paths.data_dir.glob(f"{paths.history_db.stem}.corrupt-*"))
+    def copies_set_aside() -> list[Path]:  # damaged history files, unreadable waiting sessions
+        damaged = paths.data_dir.glob(f"{paths.history_db.stem}.corrupt-*")
+        unreadable = paths.state_dir.glob(f"{paths.pending_file.stem}.unreadable-*")
+        return sorted([*damaged, *unreadable])
+
+    set_aside = copies_set_aside()
     if not args.yes:
         if not sys.stdin.isatty():
             raise _Refused("Nothing was erased: confirm with `safeplace erase --yes` in scripts.")
@@ -233,7 +285,11 @@ def run_erase(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
     with _open(paths) as store:
         if store is not None:
             store.erase_all()
-    for leftover in [paths.pending_file, *set_aside]:
+    try:  # a safeplace playing now sees the mark, and keeps nothing more of its session
+        mark_erased(paths.pending_file)
+    except OSError:
+        paths.pending_file.unlink(missing_ok=True)
+    for leftover in copies_set_aside():  # opening the history may have set more aside
         leftover.unlink(missing_ok=True)
     _say("Your history is erased.")
     return 0
@@ -259,11 +315,11 @@ def describe_stats(stats: Stats, show_streaks: bool, unicode_ok: bool) -> list[s
     lines += [f"  {monday}  {round(minutes):>4}" for monday, minutes in stats.weekly_minutes]
     if stats.per_exercise:
         lines += ["", "What helps (average change in rating, after minus before)"]
-        width = min(32, max(len(printable(row.title)) for row in stats.per_exercise))
+        width = min(32, max(len(one_line(row.title)) for row in stats.per_exercise))
         for row in stats.per_exercise:
             change = "not rated" if row.average_change is None else f"{row.average_change:+.1f}"
             lines.append(
-                f"  {printable(row.title)[:width].ljust(width)}  {row.count:>4} sessions  "
+                f"  {one_line(row.title)[:width].ljust(width)}  {row.count:>4} sessions  "
                 f"{round(row.minutes):>5} min  {change}"
                 + (f" ({row.rated_pairs} rated)" if row.rated_pairs else "")
             )
@@ -314,8 +370,12 @@ def _unicode_ok() -> bool:
 
 
 def _say(text: str, stream: Any = None, end: str = "\n") -> None:
-    """Print, replacing what the terminal's encoding cannot show instead of failing."""
+    """Print, replacing what the terminal's encoding cannot show instead of failing.
+
+    Never a control character; a message on stderr is one sentence, so on one line.
+    """
     out = stream or sys.stdout
+    text = one_line(text) if out is sys.stderr else printable(text)
     encoding = getattr(out, "encoding", None) or "utf-8"
     out.write((text + end).encode(encoding, "replace").decode(encoding))
     out.flush()

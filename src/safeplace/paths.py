@@ -44,6 +44,23 @@ class Paths:
         """Sessions that could not be written to the database wait here (JSON lines)."""
         return self.state_dir / "pending-sessions.jsonl"
 
+    def own_locations(self) -> tuple[Path, ...]:
+        """safeplace's own folders and the files in them that may be links to elsewhere:
+        a command writing where the person asks never writes to any of these."""
+        db = self.history_db
+        return (
+            self.config_dir,
+            self.data_dir,
+            self.state_dir,
+            self.config_file,
+            db,
+            db.with_name(db.name + "-wal"),
+            db.with_name(db.name + "-shm"),
+            db.with_name(db.name + "-journal"),
+            self.pending_file,
+            self.checked_cache,
+        )
+
     def as_dict(self) -> dict[str, Path]:
         return {
             "config": self.config_file,

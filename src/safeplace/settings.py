@@ -1,33 +1,39 @@
 """The person's settings: a plain dataclass stored as ``config.yaml``.
 
-Checking the file needs PyYAML and pydantic, which take longer to import than the player takes
-to draw. So the file is validated only when it changed since it was last checked: the values
-are remembered in a :class:`~safeplace.checked.CheckedCache` under the file's fingerprint, and
-a start with an unchanged file builds :class:`Settings` straight from them.
+The file is read as warily as an exercise from a stranger, through the hardened YAML reader
+(a size limit; no pipes, devices or link loops; no tags, aliases or deep nesting), so no file
+can hang or flood a command. Each setting is then checked on its own: a wrong value or an
+unknown name is set aside with a sentence ``config.yaml:line:col: what is wrong``, and every
+other value is used. Reading never rewrites the file. Only a file that cannot be parsed at all
+is moved aside with a timestamp (``repair=False``, for `safeplace status`, leaves even that).
 
-A config file that cannot be read is never overwritten: it is moved aside with a timestamp,
-defaults are used, and the caller gets a sentence to show.
+Reading YAML takes longer to import than the player takes to draw. So a clean file's values are
+remembered in a :class:`~safeplace.checked.CheckedCache` under the file's fingerprint, and a
+start with an unchanged file builds :class:`Settings` straight from them. A file with problems
+is not remembered: it is checked, and its problems said, at every start until it is fixed.
 """
 
 from __future__ import annotations
 
-import json
+import os
+import stat
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from safeplace.checked import fingerprint
-from safeplace.files import write_atomically
+from safeplace.exercise.text import one_line
+from safeplace.files import private_folder, tighten, write_atomically
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
-
     from safeplace.checked import CheckedCache
+    from safeplace.exercise.yamlsafe import Marks
 
 Motion = Literal["full", "basic", "none"]
 Region = Literal["us", "ca", "uk", "ie", "other"]
 CONFIG_HEADER = "# safeplace settings; `safeplace locate` shows where this file lives."
+MOST_SENTENCES = 5  # a file of a thousand wrong lines gets a few sentences, not a thousand
 
 _SWITCHES = ("bell", "breath_holds", "show_streaks", "keep_answers")
 _RANGES = {"day_start_hour": (0, 12), "rest_days_per_week": (0, 3)}
@@ -35,18 +41,12 @@ _CHOICES: dict[str, tuple[str | None, ...]] = {
     "motion": (*get_args(Motion), None),
     "crisis_region": get_args(Region),
 }
+_EMPTY = "the file is empty"  # read_text_safely's problem for a blank file: defaults, no notice
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything a person can choose. Every field has a gentle default."""
-
-    # Read by pydantic when a file is validated; a plain dict, so defining it imports nothing.
-    __pydantic_config__: ClassVar[dict[str, Any]] = {
-        "strict": True,
-        "extra": "forbid",
-        "use_attribute_docstrings": True,
-    }
 
     theme: str = "textual-dark"
     """Name of a Textual theme, e.g. textual-dark, textual-light, nord, gruvbox."""
@@ -71,11 +71,8 @@ class Settings:
     """Which crisis lines the help screen shows first."""
 
     def __post_init__(self) -> None:
-        """Refuse values no valid file could hold: a caller's slip, or a damaged cache.
-
-        When pydantic validates a file it has already checked the types and choices, so only
-        the ranges can fail here; pydantic reports that ValueError as a ValidationError.
-        """
+        """Refuse values no valid file could hold: a slip in a file, a caller's, or a damaged
+        cache. This is the one check of every value; its messages are what a person reads."""
         if not isinstance(self.theme, str):
             raise TypeError("theme must be text")
         for name in _SWITCHES:
@@ -97,31 +94,37 @@ class Settings:
             raise TypeError("keymap must map binding ids to keys")
 
 
-def load_settings(path: Path, cache: CheckedCache | None = None) -> tuple[Settings, str | None]:
-    """Read settings; on a broken file return defaults and a sentence for the person.
+def load_settings(
+    path: Path, cache: CheckedCache | None = None, *, repair: bool = True
+) -> tuple[Settings, list[str]]:
+    """The settings in ``path``, and one sentence for each problem (none when all is well).
 
-    With a ``cache``, a file unchanged since it was last validated is not read at all: the
-    remembered values are used, which needs neither PyYAML nor pydantic.
+    No file gives the defaults. With a ``cache``, a file unchanged since it was last found
+    clean is not read at all, which needs no PyYAML. ``repair=False`` leaves a file that
+    cannot be parsed where it is, instead of moving it aside.
     """
+    tighten(path.parent, path)  # private, even when made by hand
     current = fingerprint(path) if cache is not None else None
     if cache is not None:
         remembered = _from_remembered(cache.get(_cache_key(path), current))
         if remembered is not None:
-            return remembered, None
+            return remembered, []
+    if not os.path.lexists(path):
+        return Settings(), []
+    from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_with_marks, read_text_safely
+
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings(), None
-    except (OSError, UnicodeDecodeError) as error:
-        return Settings(), _set_aside(path, f"could not be read ({error.__class__.__name__})")
-    checked = _validate(raw, source=str(path))
-    if isinstance(checked, str):
-        return Settings(), _set_aside(path, checked)
-    if cache is not None:
+        data, marks = load_yaml_with_marks(read_text_safely(path), source=str(path))
+    except YamlProblem as problem:
+        if problem.message == _EMPTY:
+            return Settings(), []
+        return Settings(), [_unusable(path, str(problem), repair)]
+    settings, problems = _check(data if isinstance(data, dict) else {}, marks, str(path))
+    if cache is not None and not problems:
         # `current` was taken before reading: if the file changed since, it no longer matches.
-        cache.put(_cache_key(path), current, asdict(checked))
+        cache.put(_cache_key(path), current, asdict(settings))
         cache.save()
-    return checked, None
+    return settings, problems
 
 
 def save_settings(settings: Settings, path: Path, cache: CheckedCache | None = None) -> None:
@@ -132,7 +135,7 @@ def save_settings(settings: Settings, path: Path, cache: CheckedCache | None = N
     import yaml
 
     values = asdict(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     text = yaml.safe_dump(values, sort_keys=False, allow_unicode=True)
     write_atomically(path, f"{CONFIG_HEADER}\n{text}")
     if cache is not None:
@@ -154,49 +157,76 @@ def _from_remembered(values: Any) -> Settings | None:
         return None  # a damaged or foreign cache: check the file itself
 
 
-def _validate(raw: str, source: str) -> Settings | str:
-    """The settings a file's text holds, or the reason it cannot be used."""
-    from pydantic import TypeAdapter, ValidationError
+def _check(data: dict[str, Any], marks: Marks, source: str) -> tuple[Settings, list[str]]:
+    """Each setting on its own: the good ones used, each bad one said where it is."""
+    known = Settings.__dataclass_fields__
+    good: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in data.items():
+        if name not in known:
+            line, col = marks.keys[(name,)]
+            problems.append(f"{source}:{line}:{col}: {_unknown(name)}")
+            continue
+        try:
+            Settings(**{name: value})  # the other settings are defaults, so only this one fails
+        except (TypeError, ValueError) as error:
+            key = marks.keys[(name,)]  # an empty value has no place of its own
+            line, col = key if value is None else marks.values.get((name,), key)
+            problems.append(f"{source}:{line}:{col}: {error}; {_default_is_used(name)}.")
+            continue
+        good[name] = value
+    if len(problems) > MOST_SENTENCES:
+        more = len(problems) - MOST_SENTENCES
+        problems[MOST_SENTENCES:] = [f"{source}: {more} more problems like these, set aside too."]
+    return Settings(**good), problems
 
-    from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_text
 
+def _unknown(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(Settings.__dataclass_fields__), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    shown = one_line(name)
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return (
+        f"'{shown}' is not a setting safeplace knows{hint}; "
+        "it is ignored until you correct or remove it."
+    )
+
+
+def _default_is_used(name: str) -> str:
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        return f"the default ({'true' if default else 'false'}) is used until you change it"
+    if isinstance(default, int | str):
+        return f"the default ({default}) is used until you change it"
+    return "the default is used until you change it"
+
+
+def _unusable(path: Path, reason: str, repair: bool) -> str:
+    """A file that cannot be read or parsed: defaults, and the file kept, as it is or aside."""
     try:
-        data = load_yaml_text(raw, source=source)
-    except YamlProblem as problem:
-        return str(problem)
-    if data is None:
-        return Settings()
-    if not isinstance(data, dict):
-        return "expected a mapping of setting: value"
-    # Strict mode takes only a Settings instance as Python input, but an object as JSON input;
-    # the data is JSON already (text keys; text, numbers, booleans, lists, mappings).
-    try:
-        return TypeAdapter(Settings).validate_json(json.dumps(data))
-    except ValidationError as error:
-        return _describe(error)
-
-
-def _describe(error: ValidationError) -> str:
-    """The first problem, as ``setting: what is wrong``."""
-    first = error.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in first["loc"])
-    if first["type"] == "value_error" and not where:
-        return str(first.get("ctx", {}).get("error", first["msg"]))  # from __post_init__
-    if first["type"] == "unexpected_keyword_argument":
-        import difflib
-
-        names = list(Settings.__dataclass_fields__)
-        close = difflib.get_close_matches(where, names, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        return f"{where}: not a setting safeplace knows{hint}"
-    return f"{where}: {first['msg']}" if where else first["msg"]
-
-
-def _set_aside(path: Path, reason: str) -> str:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.broken-{stamp}")
-    try:
-        path.rename(aside)
+        info = os.stat(path)
+        text_file = stat.S_ISREG(info.st_mode) and os.access(path, os.R_OK)
     except OSError:
-        return f"{path}: {reason}. Using default settings; the file was left as it is."
-    return f"{path}: {reason}. Using default settings; your file was kept as {aside}."
+        text_file = False
+    if not text_file:  # a pipe, a device, a folder, a link to nowhere: nothing to move
+        return f"{reason}. Using default settings until it is a readable text file."
+    if repair:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = path.with_name(f"{path.name}.broken-{stamp}")
+        number = 1
+        while os.path.lexists(aside):  # broken twice in one second: keep both copies
+            number += 1
+            aside = path.with_name(f"{path.name}.broken-{stamp}-{number}")
+        try:
+            path.rename(aside)
+            tighten(aside)
+        except OSError:
+            pass
+        else:
+            return (
+                f"{reason}. Using default settings; your file was kept as {aside} "
+                "(fix it and move it back to use it)."
+            )
+    return f"{reason}. Using default settings until it is fixed; the file was left as it is."

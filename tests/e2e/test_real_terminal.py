@@ -57,9 +57,10 @@ def safeplace() -> list[str]:
 
 
 def app_env(home: Path) -> dict[str, str]:
-    """A person's environment: no test-only animation or colour overrides, a UTF-8 locale."""
+    """A person's environment: no test-only animation, colour or size overrides (pytest-xdist
+    sets COLUMNS and LINES, which Textual prefers to the real size), a UTF-8 locale."""
     env = dict(os.environ, SAFEPLACE_HOME=str(home))
-    for name in ("TEXTUAL_ANIMATIONS", "NO_COLOR", "TMUX", "TMUX_PANE"):
+    for name in ("TEXTUAL_ANIMATIONS", "NO_COLOR", "TMUX", "TMUX_PANE", "COLUMNS", "LINES"):
         env.pop(name, None)
     if "utf" not in (env.get("LC_ALL") or env.get("LANG") or "").lower():
         env["LANG"] = "C.UTF-8"
@@ -106,13 +107,20 @@ class Terminal:
         )
         return done.stdout
 
-    def start(self, args: list[str], size: tuple[int, int] = (100, 30)) -> None:
-        """Run `safeplace ARGS`; when it ends the shell prints EXIT=<code> and stays open."""
+    def start(
+        self, args: list[str], size: tuple[int, int] = (100, 30), *, keeps_hang_up: bool = False
+    ) -> None:
+        """Run `safeplace ARGS`; when it ends the shell prints EXIT=<code> and stays open.
+
+        With keeps_hang_up the window's shell is like `make run`: it takes the SIGHUP of a
+        closed terminal and waits for the app, so the app never gets one (only the session
+        leader does, and the rest get theirs when it exits)."""
         # A child shell notes its pid, then becomes the app (same pid); the outer shell stays.
         app = shlex.join([*safeplace(), *args])
         note_pid = shlex.quote(f"echo $$ > {shlex.quote(str(self.pidfile))}; exec {app}")
         width, height = (str(n) for n in size)
-        shell = f"sh -c {note_pid}; echo {EXIT_MARK}$?; sleep 600"
+        keep = "trap 'exit 0' HUP; " if keeps_hang_up else ""  # a trap waits for the child
+        shell = f"{keep}sh -c {note_pid}; echo {EXIT_MARK}$?; sleep 600"
         self.tmux("new-session", "-d", "-x", width, "-y", height, shell)
         self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
@@ -167,6 +175,13 @@ class Terminal:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
         if self.socket_path:  # tmux 3.3 leaves its socket file behind
             Path(self.socket_path).unlink(missing_ok=True)
+
+    def wait_gone(self, after: str) -> None:
+        """The app ends by itself; the limit is generous (the watchdog acts within seconds)."""
+        deadline = time.monotonic() + 20
+        while self.app_running():
+            assert time.monotonic() < deadline, f"safeplace outlived {after}"
+            time.sleep(0.1)
 
     def close(self) -> None:
         """Hang up, and never leave an app behind, even one that does not exit."""
@@ -236,24 +251,38 @@ def test_signal_ends_the_session_early(
     assert [(s["exercise_id"], s["outcome"]) for s in sessions] == [("tiny-e2e", "ended-early")]
 
 
-def test_closing_the_terminal_keeps_the_session(
-    term: Terminal, home: Path, tiny: list[str]
+# How to reach each screen: the start, the keys, and a text that shows it is up.
+PLAY = ["play", "tiny-e2e"]
+SCREENS: dict[str, tuple[list[str], tuple[str, ...], str]] = {
+    "library": ([], (), "Search exercises"),
+    "history": ([], ("h",), "Your practice"),
+    "settings": ([], ("o",), "Pacer motion"),
+    "help": ([], ("?",), "Help & safety"),
+    "player": (PLAY, (), "Settle in."),
+    "confirm": (PLAY, ("Escape",), "Stop here?"),
+    "closing": ([*PLAY, "--speed", "20"], (), "you reached the end"),
+}
+
+
+@pytest.mark.parametrize("parent", ["hang-up-passed-on", "hang-up-kept-by-parent"])
+@pytest.mark.parametrize("where", SCREENS)
+def test_closing_the_terminal_ends_the_app(
+    term: Terminal, home: Path, tiny: list[str], where: str, parent: str
 ) -> None:
-    term.start(["play", *tiny])
-    term.wait_for("Settle in.", "left")
+    args, keys, shown = SCREENS[where]
+    term.start([*args, *tiny[1:]], keeps_hang_up=parent == "hang-up-kept-by-parent")
+    term.wait_for("Settle in." if args else "Search exercises")
+    if keys:
+        term.keys(*keys)
+    term.wait_for(shown)
     term.hang_up()
-    deadline = time.monotonic() + TIMEOUT
-    # The start is written just after the first frame, so the row may not exist yet.
-    while (outcomes := [s["outcome"] for s in history(home)]) in ([], ["open"]):
-        assert time.monotonic() < deadline, "the session is not ended after the hang-up"
-        time.sleep(0.1)
-    assert outcomes == ["ended-early"]
-    # Textual's driver can block forever after a hang-up; the app's watchdog ends the process
-    # a few seconds after the history is safe, so it must be gone well before close() acts.
-    deadline = time.monotonic() + 8
-    while term.app_running():
-        assert time.monotonic() < deadline, "safeplace outlived its closed terminal"
-        time.sleep(0.1)
+    # Reads from a closed terminal return at once; without an exit the app spun on them forever.
+    term.wait_gone("its closed terminal")
+    outcomes = [s["outcome"] for s in history(home)]
+    if not args:
+        assert outcomes == []  # the library, and nothing played
+    else:
+        assert outcomes == (["completed"] if where == "closing" else ["ended-early"])
 
 
 def test_no_terminal_stdin(home: Path) -> None:

@@ -9,6 +9,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -366,6 +367,9 @@ def test_a_history_folder_that_cannot_be_created(tmp_path: Path, pending: Path) 
     assert_saved_later(db_path, pending, session_id)
 
 
+NOT_YET = "Your practice goes on, and safeplace keeps trying."
+
+
 def test_when_even_the_pending_file_cannot_be_written(tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("", encoding="utf-8")
@@ -374,9 +378,122 @@ def test_when_even_the_pending_file_cannot_be_written(tmp_path: Path) -> None:
         Settings(),
         blocker / "state" / "pending.jsonl",
     )
-    practise(recorder)
+    session_id = recorder.start("box", "Box breathing", "hash", 300)
+    recorder.rating("before", 7)
     assert recorder.problem is not None
-    assert recorder.problem.endswith("Your practice goes on.")
+    assert recorder.problem.startswith("This session is not saved yet: ")
+    assert recorder.problem.endswith(NOT_YET)
+    recorder.finish(300.0, 3)
+    assert recorder.problem is not None
+    assert recorder.problem.endswith(", so it is not in your history.")
+    blocker.unlink()
+    recorder.rating("after", 2)  # still held in memory: the first change with room saves it
+    assert recorder.problem is None
+    recorder.close()
+    with HistoryStore.open(blocker / "data" / "history.db") as store:
+        saved = store.session(session_id)
+        assert (saved.outcome, saved.rating_before, saved.rating_after) == ("completed", 7, 2)
+
+
+class FillingStore:
+    """Opens the history with a file that may not grow (SQLITE_FULL), until ``make_room``."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.opened: list[HistoryStore] = []
+
+    def __call__(self) -> HistoryStore:
+        store = HistoryStore.open(self.db_path)
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages}")
+        self.opened.append(store)
+        return store
+
+    def make_room(self) -> None:
+        for store in self.opened:
+            store._db.execute("PRAGMA max_page_count = 1073741823")
+
+
+def test_a_disk_full_before_the_start_keeps_the_session_and_saves_it_when_there_is_room(
+    db_path: Path, tmp_path: Path
+) -> None:
+    make_history(db_path, sessions=3)
+    blocker = tmp_path / "state"
+    blocker.write_text("the pending file cannot be written either", encoding="utf-8")
+    history = FillingStore(db_path)
+    recorder = SessionRecorder(history, Settings(), blocker / "pending-sessions.jsonl")
+    session_id = recorder.start("box", "A title that fills the disk " * 400, "hash", 300)
+    recorder.rating("before", 7)
+    recorder.answer("A word to keep?", "harbour", "cue_word")
+    assert recorder.problem == "This session is not saved yet: the disk is full. " + NOT_YET
+    history.make_room()
+    recorder.step_reached(2, 120.0)
+    assert recorder.problem is None
+    recorder.answer("Anything else?", "the tide")
+    recorder.finish(300.0, 3)
+    recorder.close()
+    with HistoryStore.open(db_path) as store:
+        saved = store.session(session_id)
+        assert (saved.outcome, saved.rating_before, saved.steps_reached) == ("completed", 7, 3)
+        assert [a.answer for a in store.answers(session_id)] == ["harbour", "the tide"]
+        assert store.remembered() == {"cue_word": "harbour"}
+
+
+def test_when_the_pending_file_can_be_written_again_the_session_waits_there(
+    db_path: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("", encoding="utf-8")
+    pending = blocker / "pending-sessions.jsonl"
+    recorder = SessionRecorder(FillingStore(db_path), Settings(), pending)
+    session_id = recorder.start("box", "A title that fills the disk " * 400, "hash", 300)
+    assert recorder.problem is not None and recorder.problem.endswith(NOT_YET)
+    blocker.unlink()
+    recorder.rating("before", 7)
+    recorder.answer("A word to keep?", "harbour", "cue_word")
+    recorder.step_reached(1, 60.0)
+    recorder.answer("Anything else?", "a long answer " * 2000)
+    recorder.step_reached(2, 120.0)
+    recorder.finish(300.0, 3)
+    recorder.rating("after", 2)
+    assert recorder.problem == (
+        "This session could not be saved: the disk is full. Your practice goes on" + SAVED_LATER
+    )
+    recorder.close()
+    with HistoryStore.open(db_path) as store:  # a long title fills it at the start
+        store._db.execute("UPDATE sessions SET title = 'Box breathing'")
+    assert_saved_later(db_path, pending, session_id)
+
+
+def test_erase_while_a_session_waits_in_the_pending_file_keeps_nothing_of_it(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    db_path = home / "data" / "history.db"
+    pending = home / "state" / "pending-sessions.jsonl"
+    make_history(db_path, sessions=2)
+
+    def read_only_store() -> HistoryStore:
+        store = HistoryStore.open(db_path)
+        store._db.execute("PRAGMA query_only = ON")
+        return store
+
+    recorder = SessionRecorder(read_only_store, Settings(), pending)
+    recorder.start("box", "Box breathing", "hash", 300)
+    recorder.answer("A word to keep?", "harbour", "cue_word")
+    assert b"harbour" in pending.read_bytes()
+    erase = [sys.executable, "-m", "safeplace", "erase", "--yes"]
+    subprocess.run(erase, env={**os.environ, "SAFEPLACE_HOME": str(home)}, check=True)
+    recorder.answer("Anything else?", "lighthouse")
+    recorder.finish(300.0, 3)
+    recorder.close()
+    assert recorder.problem is not None and "erased" in recorder.problem
+    for file in pending.parent.iterdir():
+        assert b"harbour" not in file.read_bytes() and b"lighthouse" not in file.read_bytes()
+    with HistoryStore.open(db_path) as store:
+        SessionRecorder(store, Settings(), pending).start("scan", "Body scan", "hash", 60)
+        assert [s.exercise_id for s in store.sessions()] == ["scan"]
+        assert store.remembered() == {}
 
 
 def test_a_history_kept_busy_by_another_process(db_path: Path, pending: Path) -> None:
@@ -424,7 +541,7 @@ def test_a_newer_history_is_refused_without_touching_it(db_path: Path, pending: 
     assert db_path.read_bytes() == before
 
 
-def test_a_torn_pending_line_is_kept_and_later_lines_still_merge(
+def test_a_torn_pending_line_is_set_aside_and_later_lines_still_merge(
     db_path: Path, pending: Path
 ) -> None:
     pending.parent.mkdir(parents=True)
@@ -432,10 +549,33 @@ def test_a_torn_pending_line_is_kept_and_later_lines_still_merge(
     recorder = SessionRecorder(filling_store(db_path), Settings(), pending)
     session_id = practise(recorder, "A title that fills the disk " * 400)
     recorder.close()
+    [aside] = pending.parent.glob("pending-sessions.unreadable-*.jsonl")  # at that start
+    assert aside.read_text(encoding="utf-8") == '{"format": "safeplace-history", "sess\n'
+    assert recorder.notice is not None and str(aside) in recorder.notice
     with HistoryStore.open(db_path) as store:
         SessionRecorder(store, Settings(), pending).start("scan", "Body scan", "hash", 60)
         assert store.session(session_id).outcome == "completed"
-    assert pending.read_text(encoding="utf-8") == '{"format": "safeplace-history", "sess\n'
+    assert pending.read_text(encoding="utf-8") == ""
+
+
+def test_a_pending_line_with_impossible_values_never_blocks_the_others(
+    db_path: Path, pending: Path
+) -> None:
+    recorder = SessionRecorder(filling_store(db_path), Settings(), pending)
+    first = practise(recorder, "A title that fills the disk " * 400)
+    second = practise(recorder, "And another one " * 700)
+    recorder.close()
+    lines = pending.read_text(encoding="utf-8").splitlines(keepends=True)
+    impossible = lines[0].replace('"steps_reached": 0', '"steps_reached": 99999999999999999999')
+    assert impossible != lines[0]
+    pending.write_text(impossible + "".join(lines[1:]), encoding="utf-8")
+    with HistoryStore.open(db_path) as store:
+        store._db.execute("UPDATE sessions SET title = 'Box breathing'")
+        SessionRecorder(store, Settings(), pending).start("scan", "Body scan", "hash", 60)
+        assert store.session(first).outcome == "completed"  # its later lines were fine
+        assert store.session(second).outcome == "completed"
+    [aside] = pending.parent.glob("pending-sessions.unreadable-*.jsonl")
+    assert aside.read_text(encoding="utf-8") == impossible
 
 
 @pytest.fixture(autouse=True)

@@ -259,7 +259,7 @@ def test_twenty_megabyte_scalar_is_never_read(tmp_path: Path) -> None:
     start = time.perf_counter()
     assert problems_of(path) == [
         "1:1: the file is too large (20480 KiB; the limit is 256 KiB); "
-        "an exercise is a short text file"
+        "exercises and settings are short text files"
     ]
     assert time.perf_counter() - start < 1.0
 

@@ -151,7 +151,7 @@ async def test_settings_change_at_once_and_are_saved(build_app: AppFactory, path
         assert app.settings.show_streaks is False
         assert app.theme == "textual-light"
     saved, problem = load_settings(paths.config_file)
-    assert problem is None
+    assert problem == []
     assert saved.show_streaks is False and saved.theme == "textual-light"
 
 

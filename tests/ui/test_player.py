@@ -304,6 +304,32 @@ async def test_practice_goes_on_when_the_history_cannot_be_written(
         assert "could not be saved" in problem
 
 
+async def test_the_note_on_saving_tells_the_truth_and_goes_once_it_is_saved(
+    build_app: AppFactory, clock: FakeClock, paths: Paths
+) -> None:
+    paths.data_dir.parent.mkdir(parents=True, exist_ok=True)
+    for blocked in (paths.data_dir, paths.state_dir):  # neither the history nor the pending file
+        blocked.write_text("a file where a folder should be")
+    app = build_app("every-kind")
+    async with app.run_test() as pilot:
+        await pilot.press("5", "enter")
+        app.flush_history()
+        await pilot.pause(TICK)
+        note = str(app.screen.query_one("#save-problem").render())
+        assert "not saved yet" in note and "keeps trying" in note
+        for blocked in (paths.data_dir, paths.state_dir):
+            blocked.unlink()  # room again
+        clock.advance(6.01)  # the next step: a change, and a new try
+        await pilot.pause(TICK)
+        app.flush_history()
+        await pilot.pause(TICK)
+        assert not app.screen.query("#save-problem")
+        assert not app.screen.has_class("-unsaved")
+    with HistoryStore.open(paths.history_db) as store:
+        [record] = store.sessions()
+        assert (record.rating_before, record.steps_reached) == (5, 3)
+
+
 async def test_help_pauses_the_exercise_and_going_back_resumes_it(
     build_app: AppFactory, clock: FakeClock
 ) -> None:

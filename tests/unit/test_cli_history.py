@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from safeplace.cli_history import register
+from safeplace.history.database import APPLICATION_ID
+from safeplace.history.pending import has_waiting
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 from safeplace.settings import Settings
@@ -183,7 +185,8 @@ def test_erase_after_typing_erase_removes_everything(
     monkeypatch.setattr("builtins.input", lambda prompt: "erase")
     assert run(paths, "erase") == 0
     assert "1 set-aside copies" in capsys.readouterr().out
-    assert not paths.pending_file.exists() and not aside.exists()
+    # Only an erase mark stays in the pending file: no session, nothing set aside.
+    assert not has_waiting(paths.pending_file) and not aside.exists()
     with HistoryStore.open(paths.history_db) as store:
         assert (store.sessions(), store.remembered()) == ([], {})
 
@@ -211,9 +214,10 @@ def test_a_newer_history_is_one_sentence_and_exit_1(
 ) -> None:
     paths.data_dir.mkdir(parents=True)
     db = sqlite3.connect(paths.history_db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # safeplace's own, from later
     db.execute("PRAGMA user_version = 42")
     db.close()
-    assert run(paths, "status") == 1
+    assert run(paths, "history") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "newer safeplace" in err
 

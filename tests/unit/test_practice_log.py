@@ -4,14 +4,18 @@ that cannot make its recorder says so instead of failing silently."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
 from safeplace.exercise.library import Library
+from safeplace.history.recorder import SessionRecorder
+from safeplace.history.store import HistoryStore
 from safeplace.playback.clock import FakeClock
 from safeplace.playback.session import Session
+from safeplace.settings import Settings
 from safeplace.ui import practice_log
-from safeplace.ui.practice_log import HistoryWriter, PracticeLog
+from safeplace.ui.practice_log import SAVE_EVERY_SECONDS, HistoryWriter, PracticeLog
 
 
 def test_writes_wait_for_the_first_frame() -> None:
@@ -72,3 +76,44 @@ def test_the_history_is_opened_on_the_writer_thread(library: Library) -> None:
         assert log.problem is not None and "OSError" in log.problem
     finally:
         writer.shutdown(wait=True)
+
+
+def test_practised_time_is_written_every_few_seconds_of_a_long_step(
+    library: Library, store: HistoryStore
+) -> None:
+    loaded = library.get("every-kind")  # its first step waits for a rating: a long step
+    assert loaded is not None
+    clock = FakeClock(0.0)
+    session = Session(loaded.exercise, clock)
+    pending = Path(store.path).parent / "pending.jsonl"
+    log = PracticeLog(lambda: SessionRecorder(store, Settings(), pending), loaded, writer=None)
+    log.record(session, session.start())
+    clock.advance(SAVE_EVERY_SECONDS - 1)
+    log.record(session, session.advance())  # within one step: nothing new to say yet
+    [record] = store.sessions()
+    assert record.practised_seconds == 0.0
+    clock.advance(1.5)
+    log.record(session, session.advance())
+    assert store.session(record.id).practised_seconds == SAVE_EVERY_SECONDS + 0.5
+    assert SAVE_EVERY_SECONDS <= 10  # a kill loses at most that much, plus one repaint
+
+
+def test_words_left_in_a_prompt_are_kept_as_an_unfinished_answer(
+    library: Library, store: HistoryStore
+) -> None:
+    loaded = library.get("every-kind")
+    assert loaded is not None
+    clock = FakeClock(0.0)
+    session = Session(loaded.exercise, clock)
+    pending = Path(store.path).parent / "pending.jsonl"
+    log = PracticeLog(lambda: SessionRecorder(store, Settings(), pending), loaded, writer=None)
+    log.record(session, session.start())
+    while session.view().segment.kind != "prompt":
+        log.record(session, session.next())
+    session.keep_draft("you are doing")
+    log.record(session, session.end())
+    [record] = store.sessions()
+    [answer] = store.answers(record.id)
+    assert answer.prompt == "What would you say to a friend who felt like this? (unfinished)"
+    assert (answer.answer, answer.remember_as) == ("you are doing", None)
+    assert store.remembered() == {}

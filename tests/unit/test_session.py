@@ -562,6 +562,81 @@ def test_end_before_start_does_nothing() -> None:
     assert session.end() == []
 
 
+def test_words_being_written_are_kept_as_unfinished_when_the_session_ends() -> None:
+    session, clock = started(CHECK_IN)
+    session.rate(5)
+    clock.advance(4)
+    session.advance()
+    prompt = session.view().segment
+    assert prompt.kind == "prompt"
+    session.keep_draft("half a \x1b[2Jthought ")
+    clock.advance(30)
+    events = session.end()
+    assert events == [Answered(prompt, "half a [2Jthought", unfinished=True), EndedEarly("stopped")]
+    assert session.answers == [] and session.remembered == {}  # not an answer given
+
+
+def test_a_draft_belongs_to_the_prompt_it_was_written_in() -> None:
+    ask_twice = exercise(
+        {"prompt": "First?", "remember": "first", "default": "nothing"},
+        {"prompt": "Second?"},
+        {"say": "Done.", "seconds": 3},
+    )
+    session, _ = started(ask_twice)
+    session.keep_draft("for the first")
+    session.answer("for the first")
+    assert only(session.end(), Answered) == []  # the second prompt had nothing written
+    session, _ = started(ask_twice)
+    session.keep_draft("   ")
+    assert only(session.end(), Answered) == []  # blank: nothing to keep
+    session, _ = started(ask_twice)
+    session.next()
+    session.next()
+    session.keep_draft("typed where no prompt is")
+    assert only(session.end(), Answered) == []
+
+
+# --- a stopped process ----------------------------------------------------------------
+
+
+def test_time_while_the_process_was_stopped_counts_as_a_pause() -> None:
+    session, clock = started()
+    clock.advance(3)
+    session.advance()  # the last repaint before the stop reads the clock
+    clock.advance(500)  # stopped: nothing ran
+    assert session.continued() == []
+    view = session.view()
+    assert view.elapsed == 3.0 and view.segment.index == 0 and not view.is_paused
+    clock.advance(2)
+    assert step_indices(session.advance()) == [1]  # the first boundary comes 5 s in, as written
+    assert session.practised_seconds == 5.0
+
+
+def test_a_stop_at_speed_and_while_waiting_is_not_practice_either() -> None:
+    session, clock = started(CHECK_IN, speed=2)
+    clock.advance(40)  # waiting for the first rating
+    session.view()
+    clock.advance(1000)
+    session.continued()
+    assert session.practised_seconds == 40.0
+    session, clock = started()
+    clock.advance(1)
+    session.pause()
+    clock.advance(100)
+    assert session.continued() == []  # a pause already holds the time
+    assert session.resume() == [Resumed()] and session.practised_seconds == 1.0
+
+
+def test_a_stop_after_the_end_or_before_the_start_changes_nothing() -> None:
+    session = Session(TIMED, FakeClock())
+    assert session.continued() == []
+    session, clock = started()
+    clock.advance(2)
+    session.end()
+    clock.advance(50)
+    assert session.continued() == [] and session.practised_seconds == 2.0
+
+
 # --- progress ------------------------------------------------------------------------
 
 

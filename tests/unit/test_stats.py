@@ -8,11 +8,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from safeplace.history.days import local_offset
-from safeplace.history.records import SessionRecord
+from safeplace.history.outcomes import outcome_words
+from safeplace.history.records import OUTCOMES, SessionRecord
 from safeplace.history.stats import (
     Stats,
     compute_stats,
@@ -27,25 +28,29 @@ MONDAY = date(2026, 3, 2)
 
 
 def reference_streaks(practised: set[date], today: date, rest_days: int) -> tuple[int, int]:
-    """The rule as written: walk every day from the first practice up to today."""
-    if not any(day <= today for day in practised):
-        return 0, 0
-    streak = longest = 0
-    rests_used: dict[date, int] = {}
-    day = min(practised)
-    while day <= today:
-        monday = day - timedelta(days=day.weekday())
-        if day in practised:
-            streak += 1
-            longest = max(longest, streak)
-        elif day == today:
-            pass  # today is still ahead: never a missed day
-        elif streak > 0 and rests_used.get(monday, 0) < rest_days:
-            rests_used[monday] = rests_used.get(monday, 0) + 1
+    """The rule as written, by brute force over every run.
+
+    A run goes from a practised day to a later practised day, or to today; each Monday-to-
+    Sunday week may hold ``rest_days`` missed days inside it (today is never missed). A streak
+    counts the practised days of a run; the current one is the longest run reaching today.
+    """
+    current = longest = 0
+    for first in sorted(day for day in practised if day <= today):
+        missed: dict[date, int] = {}
+        count, day = 0, first
+        while day <= today:
+            if day in practised:
+                count += 1
+                longest = max(longest, count)
+            elif day != today:
+                monday = day - timedelta(days=day.weekday())
+                missed[monday] = missed.get(monday, 0) + 1
+                if missed[monday] > rest_days:
+                    break
+            day += timedelta(days=1)
         else:
-            streak = 0
-        day += timedelta(days=1)
-    return streak, longest
+            current = max(current, count)
+    return current, longest
 
 
 def reference_day(instant: datetime, zone: str, day_start_hour: int) -> date:
@@ -106,7 +111,7 @@ def on(*offsets: int) -> list[date]:
     st.sets(st.integers(min_value=0, max_value=90), max_size=60),
     st.integers(min_value=0, max_value=100),
     st.integers(min_value=0, max_value=6),
-    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=0, max_value=6),
 )
 def test_streaks_match_the_reference(
     offsets: set[int], today_offset: int, shift: int, rest_days: int
@@ -119,32 +124,82 @@ def test_streaks_match_the_reference(
     )
 
 
-def test_classic_streak_without_rest_days() -> None:
-    assert streaks(on(0, 1, 2), on(2)[0], 0) == (3, 3)
-    assert streaks(on(0, 1, 3), on(3)[0], 0) == (1, 2)
+@given(
+    st.sets(st.integers(min_value=0, max_value=27), max_size=20),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=0, max_value=6),
+    st.integers(min_value=0, max_value=2),
+)
+@example(offsets={2, 4}, extra=0, today_offset=4, shift=0, rest_days=1)  # Mon before Wed, Fri
+def test_adding_a_practice_day_never_lowers_a_streak(
+    offsets: set[int], extra: int, today_offset: int, shift: int, rest_days: int
+) -> None:
+    base = MONDAY + timedelta(days=shift)
+    practised = {base + timedelta(days=n) for n in offsets}
+    today = base + timedelta(days=today_offset)
+    current, longest = streaks(sorted(practised), today, rest_days)
+    more = streaks(sorted(practised | {base + timedelta(days=extra)}), today, rest_days)
+    assert more[0] >= current and more[1] >= longest
+    assert current <= longest
 
 
-def test_the_morning_before_practice_still_shows_yesterdays_streak() -> None:
-    assert streaks(on(0, 1, 2), on(3)[0], 0) == (3, 3)
-    assert streaks(on(0, 1, 2), on(4)[0], 0) == (0, 3)
+# Days are offsets from a Monday: 0 Mon, 1 Tue, ... 6 Sun, 7 the next Mon.
+STREAK_CASES = [
+    # (practised, today, rest days a week, (current, longest), why)
+    ((0, 3, 5), 5, 1, (2, 2), "the issue: Tue-Wed break the run, so Fri may rest"),
+    ((3, 5), 5, 1, (2, 2), "the issue without Monday"),
+    ((0, 2, 4), 4, 1, (2, 2), "Tue rests only a run that started Mon, not the one ending Fri"),
+    ((0, 2, 4), 4, 2, (3, 3), "two rest days: Tue and Thu"),
+    ((0, 2), 2, 1, (2, 2), "a rest day bridges but does not add"),
+    ((0, 2), 2, 0, (1, 1), "no rest days: classic streak"),
+    ((0, 1, 2), 2, 0, (3, 3), "classic, done today"),
+    ((0, 1, 3), 3, 0, (1, 2), "classic, broken on Wed"),
+    ((0, 1, 2), 3, 0, (3, 3), "today not practised yet is never a break"),
+    ((0, 1, 2), 4, 0, (0, 3), "yesterday missed without rest days ends it"),
+    ((0, 1), 3, 1, (2, 2), "yesterday missed, a rest day left"),
+    ((0, 1), 4, 1, (0, 2), "two days missed in one week"),
+    ((0, 2), 4, 1, (1, 2), "yesterday's miss needs the rest day Tue used: the run from Wed"),
+    ((5, 8), 8, 1, (2, 2), "Sun and Mon missed: two weeks, one rest day each"),
+    ((5, 9), 9, 1, (1, 1), "Mon and Tue missed in one week"),
+    ((6, 7), 7, 0, (2, 2), "Sun to Mon across the week boundary"),
+    ((0, 13), 13, 6, (2, 2), "12 days missed over two weeks, 6 in each"),
+    ((0, 13), 13, 5, (1, 1), "6 missed in a week with 5 rest days"),
+    ((0, 21), 21, 6, (1, 1), "a whole week missed always breaks"),
+    ((0, 1), 1, 6, (2, 2), "six rest days"),
+    (tuple(n for n in range(21) if n % 7 != 2), 20, 1, (18, 18), "every Wed off, 3 weeks"),
+    ((0, 9), 1, 1, (1, 1), "a day after today is ignored"),
+    ((), 3, 1, (0, 0), "no practice"),
+]
 
 
-def test_a_rest_day_bridges_but_does_not_add() -> None:
-    assert streaks(on(0, 2), on(2)[0], 1) == (2, 2)
-    assert streaks(on(0, 2), on(2)[0], 0) == (1, 1)
+@pytest.mark.parametrize(
+    ("offsets", "today", "rest_days", "expected"),
+    [case[:4] for case in STREAK_CASES],
+    ids=[case[4] for case in STREAK_CASES],
+)
+def test_streak_cases(
+    offsets: tuple[int, ...], today: int, rest_days: int, expected: tuple[int, int]
+) -> None:
+    practised = on(*offsets)
+    assert streaks(practised, on(today)[0], rest_days) == expected
+    assert reference_streaks(set(practised), on(today)[0], rest_days) == expected
 
 
-def test_rest_days_are_counted_per_calendar_week() -> None:
-    # Tuesday and Thursday missed in one week: the second one ends the streak.
-    assert streaks(on(0, 2, 4), on(4)[0], 1) == (1, 2)
-    assert streaks(on(0, 2, 4), on(4)[0], 2) == (3, 3)
-    # Sunday and Monday belong to two weeks: one rest day each.
-    assert streaks(on(5, 8), on(8)[0], 1) == (2, 2)
-
-
-def test_yesterday_missed_keeps_the_streak_while_a_rest_day_is_left() -> None:
-    assert streaks(on(0, 1), on(3)[0], 1) == (2, 2)
-    assert streaks(on(0, 1), on(3)[0], 0) == (0, 2)
+@pytest.mark.parametrize(
+    ("hour", "expected"),
+    [(4, (3, 3, True)), (0, (1, 1, True))],
+    ids=["01:30 counts for the evening before", "midnight day start"],
+)
+def test_streaks_follow_the_day_start_hour(hour: int, expected: tuple[int, int, bool]) -> None:
+    # Mon noon, then 01:30 on Wed and Thu: with a 04:00 day start they are Tue and Wed.
+    records = [
+        session(noon(MONDAY)),
+        session(datetime(2026, 3, 4, 1, 30, tzinfo=UTC)),
+        session(datetime(2026, 3, 5, 1, 30, tzinfo=UTC)),
+    ]
+    stats = compute_stats(records, today=on(2)[0], day_start_hour=hour, rest_days_per_week=0)
+    assert (stats.current_streak, stats.longest_streak, stats.done_today) == expected
 
 
 def test_rest_days_per_week_is_bounded() -> None:
@@ -340,6 +395,11 @@ def test_what_helps_most_comes_first_and_unrated_last() -> None:
     assert (rows[0].average_change, rows[0].rated_pairs, rows[0].count) == (-2.0, 2, 2)
     assert rows[1].title == "Box breathing (new)"
     assert rows[2].average_change is None
+
+
+def test_each_outcome_has_its_own_words() -> None:
+    words = [outcome_words(outcome) for outcome in OUTCOMES]
+    assert len(set(words)) == len(OUTCOMES) and not any("-" in word for word in words)
 
 
 def test_status_line() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from safeplace.history import store as store_module
+from safeplace.history import owners
 from safeplace.history.database import MIGRATIONS, HistoryUnavailable, migrate
 from safeplace.history.recorder import SessionRecorder
 from safeplace.history.records import RememberedRecord
@@ -130,9 +131,68 @@ def test_a_session_of_a_dead_process_becomes_interrupted(store: HistoryStore) ->
     orphan = begin(store)
     store._db.execute(
         "UPDATE sessions SET owner = ? WHERE id = ?",
-        (f"{store_module._HOST}:{dead_pid}:gone", orphan),
+        (f"{owners.HOST}:{dead_pid}:gone", orphan),
     )
     begin(store)
+    assert store.session(orphan).outcome == "interrupted"
+
+
+KILLED = (
+    "import os, sys\nfrom pathlib import Path\n"
+    "from safeplace.history.store import HistoryStore\n"
+    "store = HistoryStore.open(Path(sys.argv[1]))\n"
+    "print(store.begin('box', 'Box', 'hash', 300, day_start_hour=4), flush=True)\n"
+    "sys.stdin.read() if sys.argv[2:] else os.kill(os.getpid(), 9)\n"
+)
+
+
+def test_a_session_of_a_killed_process_reads_as_interrupted_at_once(db_path: Path) -> None:
+    HistoryStore.open(db_path).close()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED, str(db_path)], capture_output=True, text=True
+    )
+    session_id = killed.stdout.strip()
+    with HistoryStore.open(db_path) as store:  # a reader: nothing begins here
+        assert store.session(session_id).outcome == "interrupted"
+        assert [s.outcome for s in store.sessions()] == ["interrupted"]
+        assert [s.outcome for s in store.dump().sessions] == ["interrupted"]
+        record = store.session(session_id)
+        assert record.ended_at == record.updated_at
+    db = sqlite3.connect(db_path)  # decided when read: the file itself is not rewritten
+    assert db.execute("SELECT outcome FROM sessions").fetchall() == [("open",)]
+    db.close()
+
+
+def test_a_session_of_another_live_process_reads_as_in_progress(db_path: Path) -> None:
+    HistoryStore.open(db_path).close()
+    live = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(db_path), "wait"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert live.stdout is not None
+        session_id = live.stdout.readline().strip()
+        with HistoryStore.open(db_path) as store:
+            assert store.session(session_id).outcome == "open"
+            begin(store)  # a practice here leaves the other one alone
+            assert store.session(session_id).outcome == "open"
+    finally:
+        live.kill()
+        live.wait()
+    with HistoryStore.open(db_path) as store:
+        assert store.session(session_id).outcome == "interrupted"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times: Linux")
+def test_a_reused_process_id_does_not_keep_a_dead_session_open(store: HistoryStore) -> None:
+    orphan = begin(store)
+    # The row names a process that is alive (our parent), but one that started at another time.
+    store._db.execute(
+        "UPDATE sessions SET owner = ? WHERE id = ?",
+        (f"{owners.HOST}:{os.getppid()}:1-00000000:gone", orphan),
+    )
     assert store.session(orphan).outcome == "interrupted"
 
 
@@ -273,7 +333,7 @@ def test_a_zero_length_file_is_an_empty_history(db_path: Path) -> None:
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(db_path: Path) -> None:
-    db_path.parent.mkdir(parents=True)
+    HistoryStore.open(db_path).close()  # safeplace's own file, then a newer safeplace's
     db = sqlite3.connect(db_path)
     db.execute("CREATE TABLE future (x)")
     db.execute("PRAGMA user_version = 99")

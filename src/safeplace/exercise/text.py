@@ -2,7 +2,8 @@
 
 Placeholders are ``{name}``; ``{{`` and ``}}`` stand for literal braces. Control characters
 (ANSI/OSC escapes and the like) never reach a terminal: they are rejected in exercise files and
-removed from anything else we print.
+removed from anything else we print (``printable``); what is shown as one line (a title, a
+name, a file name in a message) has its line breaks folded too (``one_line``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 NAME_PATTERN = r"[a-z][a-z0-9_]{0,31}"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + NAME_PATTERN + r")\}|\{|\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029]+")
 
 
 class PlaceholderError(ValueError):
@@ -62,3 +64,15 @@ def find_control_character(text: str) -> int | None:
 def printable(text: str) -> str:
     """``text`` with control characters removed, safe to write to a terminal."""
     return _CONTROL.sub("", text)
+
+
+def escaped(text: str) -> str:
+    """``text`` with each control character written as a ``\\uXXXX`` escape: for JSON, which
+    keeps the character for a reader but never sends it to the terminal."""
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def one_line(text: str) -> str:
+    """``printable(text)`` on one line: breaks and tabs become a space, so a title or a file
+    name can never start a line of its own in a message, a list or a table."""
+    return _LINE_BREAKS.sub(" ", printable(text))

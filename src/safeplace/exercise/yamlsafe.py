@@ -159,7 +159,7 @@ def _read_capped(path: Path, source: str) -> bytes:
 def _too_big(size: int) -> str:
     return (
         f"the file is too large ({size // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024} KiB); "
-        "an exercise is a short text file"
+        "exercises and settings are short text files"
     )
 
 
@@ -250,7 +250,7 @@ def _load(text: str, source: str, marks: Marks | None, pure: bool | None) -> Any
         return _load_with(yaml.SafeLoader, text, source, marks)
     try:
         return _load_with(_CLoader, text, source, marks)
-    except YamlProblem as c_problem:
+    except _ParserProblem as c_problem:
         # libyaml scans ahead and has limits and wording of its own that change between
         # releases (6.0.4 stops flow nesting at 1,000 levels). The pure parser reads lazily,
         # so our own checks meet the problem first: ask it, and both parsers say the same.
@@ -259,6 +259,10 @@ def _load(text: str, source: str, marks: Marks | None, pure: bool | None) -> Any
         except YamlProblem as pure_problem:
             raise pure_problem from None
         raise c_problem from None
+
+
+class _ParserProblem(YamlProblem):
+    """A problem the parser found (not one of our own checks)."""
 
 
 def _load_with(loader_class: Any, text: str, source: str, marks: Marks | None) -> Any:
@@ -270,19 +274,23 @@ def _load_with(loader_class: Any, text: str, source: str, marks: Marks | None) -
             loader.dispose()
     except YamlProblem:
         raise
-    except yaml.MarkedYAMLError as error:
-        raise _syntax_problem(error, text, source) from None
-    except yaml.reader.ReaderError as error:
-        raise _reader_problem(error, text, source) from None
     except yaml.YAMLError as error:
-        message = printable(str(error)).splitlines()[0][:200]
-        raise YamlProblem(source, 1, 1, f"this is not valid YAML ({message})") from None
+        raise _ParserProblem(*_parser_problem(error, text, source).args) from None
     except RecursionError:
         raise YamlProblem(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     except UnicodeError:
         raise YamlProblem(source, 1, 1, "the text is not valid Unicode; save it as UTF-8") from None
     except OSError as error:
         raise YamlProblem(source, 1, 1, f"the file cannot be read ({error.strerror})") from None
+
+
+def _parser_problem(error: yaml.YAMLError, text: str, source: str) -> YamlProblem:
+    if isinstance(error, yaml.MarkedYAMLError):
+        return _syntax_problem(error, text, source)
+    if isinstance(error, yaml.reader.ReaderError):
+        return _reader_problem(error, text, source)
+    message = printable(str(error)).splitlines()[0][:200]
+    return YamlProblem(source, 1, 1, f"this is not valid YAML ({message})")
 
 
 def _build(next_event: Callable[[], Any], source: str, marks: Marks | None) -> Any:
@@ -345,7 +353,10 @@ def _build(next_event: Callable[[], Any], source: str, marks: Marks | None) -> A
 
         nodes += 1
         if nodes > MAX_NODES:
-            raise problem(event, f"more than {MAX_NODES} values; an exercise is never that big")
+            raise problem(
+                event,
+                f"more than {MAX_NODES} values; far more than an exercise or the settings need",
+            )
         path: DataPath = ()
         if not containers:
             if (opened and kind is SequenceStartEvent) or (not opened and value is not None):

@@ -5,17 +5,31 @@ Choices (facts in shared/research/reliability.md §4):
 - WAL with ``synchronous=FULL``: a commit that returned survives a crash or a power cut.
 - The schema is versioned with ``user_version``; each migration commits with its bump.
 - A file that cannot be read is renamed aside with its ``-wal``/``-shm`` files, never deleted.
+- Private: the file is made 0600 before SQLite opens it (SQLite gives ``-wal``/``-shm`` the
+  mode of the database), and the folder 0700; wider ones found there are tightened.
+- Another program's SQLite file at the history path is left exactly as it is. safeplace's own
+  file carries :data:`APPLICATION_ID`; one written before it did is known by its tables.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from safeplace.files import private_file, private_folder, tighten
+
 BUSY_TIMEOUT_SECONDS = 5.0
+APPLICATION_ID = 0x7366706C  # "sfpl", in the file's header
+_OWN_TABLES = frozenset({"sessions", "answers", "remembered"})
+_COMPANIONS = ("-wal", "-shm", "-journal")
+FOREIGN = (
+    "it is another program's SQLite database, so safeplace left it as it is; move it "
+    "elsewhere and safeplace will start a new history"
+)
 
 
 class HistoryUnavailable(Exception):
@@ -44,7 +58,10 @@ def _reason(path: Path, error: BaseException) -> str:
     """Like failure_reason; SQLite says only "cannot open" when the folder is read-only."""
     name = getattr(error, "sqlite_errorname", None) or ""
     cannot_write = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
-    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and cannot_write:
+    refused = name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) or isinstance(
+        error, PermissionError
+    )
+    if refused and cannot_write:
         return "the history folder is read-only"
     return failure_reason(error)
 
@@ -118,13 +135,18 @@ def open_database(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, 
     Returns the connection and, if an unreadable file was moved aside, a sentence to show once.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except OSError as error:
         reason = f"the history folder cannot be created ({error.strerror})"
         raise HistoryUnavailable(path, reason) from error
     notice = None
     if path.is_dir():
         notice = _move_aside(path, "it is a folder, not a history file")
+    elif os.path.lexists(path) and not path.is_file():
+        # Opening a pipe would wait for a writer forever; a device is nobody's history.
+        raise HistoryUnavailable(
+            path, "it is a pipe, a device or a broken link, not a history file; move it elsewhere"
+        )
     try:
         db = _connect(path, busy_timeout)
     except _Damaged as damage:
@@ -159,6 +181,8 @@ def _check(path: Path, busy_timeout: float) -> None:
         return  # zero bytes: a valid, empty database
     if header != _HEADER:
         raise _Damaged("it is not an SQLite database")
+    if is_foreign(path):
+        raise HistoryUnavailable(path, FOREIGN)
     uri = f"{path.absolute().as_uri()}?mode=ro"
     try:
         probe = sqlite3.connect(uri, uri=True, timeout=busy_timeout)
@@ -178,13 +202,18 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     """Check, connect and migrate; raises _Damaged for a file that is not a sound database."""
     _check(path, busy_timeout)
     try:
+        private_file(path)
+        for suffix in _COMPANIONS:
+            tighten(path.with_name(path.name + suffix))
         db = sqlite3.connect(
             path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
-    except sqlite3.Error as error:
+    except (sqlite3.Error, OSError) as error:
         raise HistoryUnavailable(path, _reason(path, error)) from error
     try:
-        # The version is read first: a newer file must stay byte for byte as it is.
+        # Read before anything is written: a foreign or newer file stays byte for byte as it is.
+        if _is_foreign(db):
+            raise HistoryUnavailable(path, FOREIGN)
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise HistoryUnavailable(
@@ -195,6 +224,7 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA secure_delete = ON")  # erased answers do not linger in free pages
         migrate(db)
+        _mark_as_ours(db)
     except sqlite3.DatabaseError as error:
         db.close()
         if (error.sqlite_errorname or "").startswith(_DAMAGE):
@@ -204,6 +234,46 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def is_foreign(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` is another program's, as far as its main file says.
+
+    Read as immutable: no lock is taken and no ``-wal``/``-shm`` is made beside it, which even a
+    read-only connection does. What only a ``-wal`` holds is seen by the check of the
+    connection itself, before anything is written.
+    """
+    try:
+        probe = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return _is_foreign(probe)
+    except sqlite3.Error:
+        return False  # not readable as a database: the other checks say why
+    finally:
+        probe.close()
+
+
+def _is_foreign(db: sqlite3.Connection) -> bool:
+    """Whether the connected database is another program's (nothing is written)."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if application_id:
+        return bool(application_id != APPLICATION_ID)
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    if not names and not version:
+        return False  # empty: a history about to be made
+    return not names >= _OWN_TABLES
+
+
+def _mark_as_ours(db: sqlite3.Connection) -> None:
+    """Set the application id on a new history, or one made before safeplace set it."""
+    if db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return
+    # Read-only or busy: it is still known by its tables, and is marked next time.
+    with contextlib.suppress(sqlite3.OperationalError):
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def migrate(db: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
@@ -233,10 +303,12 @@ def _move_aside(path: Path, reason: str) -> str:
         aside = path.with_name(f"{path.stem}.corrupt-{stamp}-{number}{path.suffix}")
     try:
         path.rename(aside)
+        tighten(aside)
         for suffix in ("-wal", "-shm"):
             companion = path.with_name(path.name + suffix)
             if companion.exists():
                 companion.rename(aside.with_name(aside.name + suffix))
+                tighten(aside.with_name(aside.name + suffix))
     except OSError as error:
         raise HistoryUnavailable(
             path, f"{reason}, and it could not be moved aside ({error.strerror})"

@@ -2,8 +2,10 @@
 
 The JSON document carries everything (sessions, answers, remembered names, forgotten ones
 included) and is what :func:`import_history` reads; the pending-sessions file uses the same
-document, one per line. CSV and Markdown are for reading: their text passes through
-``printable()`` so an export printed to a terminal cannot drive it.
+document, one per line. Import is all or nothing: the whole file is read and every value
+checked against the bounds of a record before anything is written, and a problem is one
+sentence naming the field. CSV and Markdown are for reading: their text is printable, a title
+is one line, a CSV cell never starts a formula and the journal shows people's words literally.
 """
 
 from __future__ import annotations
@@ -11,20 +13,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import os
+import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
-from safeplace.exercise.text import printable
+from safeplace.exercise.text import one_line, printable
+from safeplace.history.outcomes import outcome_words
 from safeplace.history.records import (
+    DAY_START_HOURS,
+    EARLIEST,
+    LATEST,
+    MAX_SECONDS,
     OUTCOMES,
     RATING_RANGE,
+    STEP_RANGE,
+    UTC_OFFSETS,
     AnswerRecord,
     HistoryDump,
     ImportReport,
     RememberedRecord,
     SessionRecord,
+    is_name,
+    possible_moment,
+    possible_seconds,
 )
 from safeplace.history.store import HistoryStore
 
@@ -33,7 +49,13 @@ VERSION = 1
 ExportFormat = Literal["csv", "json", "markdown"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "markdown")
 SessionWithAnswers = tuple[SessionRecord, list[AnswerRecord]]
-__all__ = ["ImportProblem", "ImportReport", "export_history", "import_history"]
+__all__ = [
+    "ImportProblem",
+    "ImportReport",
+    "export_history",
+    "import_history",
+    "read_export",
+]
 
 
 class ImportProblem(ValueError):
@@ -47,19 +69,104 @@ def export_history(store: HistoryStore, fmt: ExportFormat, *, day_start_hour: in
 
 def import_history(store: HistoryStore, file: Path) -> ImportReport:
     """Merge a JSON export by session id in one transaction: newer rows win, repeats add nothing."""
+    sessions, remembered = read_export(file)
+    return store.merge(sessions, remembered)
+
+
+def read_export(file: Path) -> tuple[list[SessionWithAnswers], list[RememberedRecord]]:
+    """Everything in a JSON export, every value checked before any is used.
+
+    Raises :class:`ImportProblem`, one sentence naming the file and the field.
+    """
+    source = str(file)
+    data = _read_small_file(file, source)
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ImportProblem(f"{file}: cannot be read ({error.strerror or error})") from error
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportProblem(f"{file}: not UTF-8 text; import reads a JSON export") from error
+        raise ImportProblem(
+            f"{source}: not UTF-8 text (byte {error.start + 1}); import reads the file written "
+            "by `safeplace export --format json`"
+        ) from None
+    return parse_document(load_json(text, source), source)
+
+
+def load_json(text: str, source: str) -> object:
+    """Parse JSON as an export is read: NaN, Infinity and numbers beyond any bound are kept
+    as markers that :func:`parse_document` refuses by field; deep nesting is a sentence."""
+    if not text.strip():
+        raise ImportProblem(f"{source}: the file is empty; {_WHAT_IMPORT_READS}")
+    try:
+        return json.loads(
+            text, parse_constant=_Impossible, parse_float=_json_float, parse_int=_json_int
+        )
     except json.JSONDecodeError as error:
         raise ImportProblem(
-            f"{file}:{error.lineno}:{error.colno}: not JSON ({error.msg}); import reads the "
-            "file written by `safeplace export --format json`"
-        ) from error
-    sessions, remembered = parse_document(data, str(file))
-    return store.merge(sessions, remembered)
+            f"{source}:{error.lineno}:{error.colno}: not JSON ({error.msg}); {_WHAT_IMPORT_READS}"
+        ) from None
+    except RecursionError:
+        raise ImportProblem(
+            f"{source}: nested too deeply to be a safeplace export; {_WHAT_IMPORT_READS}"
+        ) from None
+
+
+_WHAT_IMPORT_READS = "import reads the file written by `safeplace export --format json`"
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+"""Far beyond a lifetime of practice; keeps a wrong file from filling the memory."""
+
+
+def _read_small_file(file: Path, source: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_IMPORT_BYTES`; never waits on a pipe."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ImportProblem(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise ImportProblem(f"{source}: this is a folder, not a file") from None
+    except OSError as error:
+        raise ImportProblem(f"{source}: cannot be read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ImportProblem(f"{source}: this is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportProblem(
+                f"{source}: not a regular file (a pipe, socket or device); {_WHAT_IMPORT_READS}"
+            )
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise ImportProblem(_too_large(source))
+        chunks, remaining = [], MAX_IMPORT_BYTES + 1
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        if remaining <= 0:  # it grew after fstat
+            raise ImportProblem(_too_large(source))
+        return b"".join(chunks)
+    except OSError as error:
+        raise ImportProblem(f"{source}: cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(source: str) -> str:
+    return f"{source}: too large to be a safeplace export (over {MAX_IMPORT_BYTES >> 20} MiB)"
+
+
+class _Impossible:
+    """A number no export holds (NaN, Infinity, more digits than any bound), as written."""
+
+    def __init__(self, written: str) -> None:
+        self.written = written
+
+
+def _json_float(written: str) -> float | _Impossible:
+    value = float(written)
+    return value if math.isfinite(value) else _Impossible(written)
+
+
+def _json_int(written: str) -> int | _Impossible:
+    # int() of thousands of digits is slow, then refused by Python: no bound needs 20 digits.
+    return int(written) if len(written) <= 20 else _Impossible(written)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -88,6 +195,9 @@ def document(
         "remembered": [
             {"name": entry.name, "text": entry.text, "updated_at": _time(entry.updated_at)}
             for entry in remembered
+            # A name against the rules (an older version let one in) is of no use to any
+            # exercise and import refuses it; its words stay in the session's answers.
+            if is_name(entry.name)
         ],
     }
     return json.dumps(body, indent=indent) + "\n"
@@ -131,57 +241,58 @@ def session_to_dict(
 def parse_document(
     data: object, source: str
 ) -> tuple[list[SessionWithAnswers], list[RememberedRecord]]:
-    """Sessions and remembered names from a JSON export; raises :class:`ImportProblem`."""
+    """Sessions and remembered names from a JSON export; raises :class:`ImportProblem`.
+
+    Every value is checked against the bounds of a record (records.py), so nothing is
+    imported unless all of it can be stored and read. People's words keep their letters and
+    lose control characters (titles their line breaks too); ids and names that break their
+    rules are refused.
+    """
     top = _Reader(data, source)
     if top.get("format", str) != FORMAT:
         top.fail("format", f"expected {FORMAT!r}: this is not a safeplace history export")
-    if top.get("version", int) > VERSION:
+    version = top.data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         top.fail("version", "written by a newer safeplace; update safeplace to import it")
+    top.whole("version", range(1, VERSION + 1))
     sessions = [_parse_session(item) for item in top.items("sessions")]
     remembered = [
-        RememberedRecord(item.get("name", str), item.maybe("text", str), item.time("updated_at"))
+        RememberedRecord(item.name("name"), item.maybe_words("text"), item.time("updated_at"))
         for item in top.items("remembered")
     ]
     return sessions, remembered
 
 
 def _parse_session(item: _Reader) -> SessionWithAnswers:
-    session_id = item.get("id", str)
+    session_id = item.key("id")
     outcome = item.get("outcome", str)
     if outcome not in OUTCOMES:
         item.fail("outcome", f"expected one of {', '.join(OUTCOMES)}")
-    offset = item.get("utc_offset_seconds", int)
-    if abs(offset) > 26 * 3600:
-        item.fail("utc_offset_seconds", "expected an offset within ±26 hours")
-    ratings = [item.maybe(f"rating_{moment}", int) for moment in ("before", "after")]
-    for moment, value in zip(("before", "after"), ratings, strict=True):
-        if value is not None and value not in RATING_RANGE:
-            item.fail(f"rating_{moment}", "expected a whole number from 0 to 10, or null")
     record = SessionRecord(
         id=session_id,
-        exercise_id=item.get("exercise_id", str),
-        title=item.get("title", str),
-        content_hash=item.get("content_hash", str),
+        exercise_id=item.key("exercise_id"),
+        title=item.line("title"),
+        content_hash=item.key("content_hash", empty=True),
         started_at=item.time("started_at"),
-        utc_offset_seconds=offset,
-        tz_name=item.get("tz_name", str),
-        day_start_hour=item.get("day_start_hour", int),
+        utc_offset_seconds=item.whole("utc_offset_seconds", UTC_OFFSETS),
+        tz_name=item.key("tz_name", empty=True),
+        day_start_hour=item.whole("day_start_hour", DAY_START_HOURS),
         ended_at=item.maybe_time("ended_at"),
-        planned_seconds=float(item.get("planned_seconds", float)),
-        practised_seconds=float(item.get("practised_seconds", float)),
+        planned_seconds=item.seconds("planned_seconds"),
+        practised_seconds=item.seconds("practised_seconds"),
         outcome=outcome,
-        steps_reached=item.get("steps_reached", int),
-        rating_before=ratings[0],
-        rating_after=ratings[1],
+        steps_reached=item.whole("steps_reached", STEP_RANGE),
+        rating_before=item.maybe_whole("rating_before", RATING_RANGE),
+        rating_after=item.maybe_whole("rating_after", RATING_RANGE),
         updated_at=item.time("updated_at"),
     )
     answers = [
         AnswerRecord(
             record.id,
-            answer.get("position", int),
-            answer.get("prompt", str),
-            answer.get("answer", str),
-            answer.maybe("remember_as", str),
+            answer.whole("position", STEP_RANGE),
+            answer.words("prompt"),
+            answer.words("answer"),
+            None if answer.data.get("remember_as") is None else answer.name("remember_as"),
             answer.time("answered_at"),
         )
         for answer in item.items("answers")
@@ -192,15 +303,17 @@ def _parse_session(item: _Reader) -> SessionWithAnswers:
 
 
 T = TypeVar("T")
+MAX_KEY_CHARS = 200
 
 
 class _Reader:
-    """Typed access to one JSON object, with errors that name the path (sessions[3].title)."""
+    """Checked access to one JSON object; errors name the path (sessions[3].title)."""
 
     def __init__(self, data: object, source: str, path: str = "") -> None:
         self.source, self.path = source, path
         if not isinstance(data, dict):
-            raise ImportProblem(f"{source}: {path or 'the top level'}: expected an object")
+            where = path or "the top level"
+            raise ImportProblem(f"{source}: {where}: expected an object, found {_shown(data)}")
         self.data: Mapping[str, object] = data
 
     def fail(self, key: str, message: str) -> NoReturn:
@@ -208,23 +321,85 @@ class _Reader:
 
     def get(self, key: str, kind: type[T]) -> T:
         value = self.data.get(key)
-        numeric = kind is float and isinstance(value, int)
-        if not (isinstance(value, kind) or numeric) or (kind is int and isinstance(value, bool)):
-            self.fail(key, f"expected {_KIND_NAMES[kind]}, found {json.dumps(value)[:40]}")
-        return value  # type: ignore[return-value]  # checked just above
+        if not isinstance(value, kind) or isinstance(value, bool):
+            self.fail(key, f"expected {_KIND_NAMES[kind]}, found {_shown(value)}")
+        return value
 
-    def maybe(self, key: str, kind: type[T]) -> T | None:
-        return None if self.data.get(key) is None else self.get(key, kind)
+    def whole(self, key: str, bounds: range) -> int:
+        value = self.data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value not in bounds:
+            self.fail(
+                key,
+                f"expected a whole number from {bounds.start} to {bounds.stop - 1}, "
+                f"found {_shown(value)}",
+            )
+        return value
+
+    def maybe_whole(self, key: str, bounds: range) -> int | None:
+        return None if self.data.get(key) is None else self.whole(key, bounds)
+
+    def seconds(self, key: str) -> float:
+        value = self.data.get(key)
+        number = None if isinstance(value, bool) else value
+        if isinstance(number, int | float) and possible_seconds(float(number)):
+            return float(number)
+        self.fail(
+            key, f"expected a number of seconds from 0 to {MAX_SECONDS:.0f}, found {_shown(value)}"
+        )
+
+    def _text(self, key: str) -> str:
+        text = self.get(key, str)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail(key, "holds half a character (an unpaired \\ud800-\\udfff escape)")
+        return text
+
+    def words(self, key: str) -> str:
+        """People's words: kept, line breaks too, without control characters."""
+        return printable(self._text(key))
+
+    def maybe_words(self, key: str) -> str | None:
+        return None if self.data.get(key) is None else self.words(key)
+
+    def line(self, key: str) -> str:
+        """Words shown on one line (a title): line breaks become spaces."""
+        return one_line(self._text(key))
+
+    def key(self, key: str, *, empty: bool = False) -> str:
+        """An id or code: refused unless it is one line of printable text."""
+        text = self._text(key)
+        if (not text and not empty) or one_line(text) != text or len(text) > MAX_KEY_CHARS:
+            self.fail(
+                key,
+                f"expected {'' if empty else 'non-empty '}text on one line, at most "
+                f"{MAX_KEY_CHARS} characters, without control characters, found {_shown(text)}",
+            )
+        return text
+
+    def name(self, key: str) -> str:
+        text = self.data.get(key)
+        if not is_name(text):
+            self.fail(
+                key,
+                "expected a name of lower-case letters, digits and _ starting with a letter "
+                f"(like cue_word), found {_shown(text)}",
+            )
+        return text
 
     def time(self, key: str) -> datetime:
         text = self.get(key, str)
         try:
             moment = datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            self.fail(key, "expected a date-time with a zone, like 2026-03-01T07:12:00Z")
-        return moment.astimezone(UTC)
+            if moment.tzinfo is not None and possible_moment(moment := moment.astimezone(UTC)):
+                return moment
+        except (ValueError, OverflowError):  # not a date-time, or one beyond year 1 in UTC
+            pass
+        self.fail(
+            key,
+            "expected a date-time with a zone, like 2026-03-01T07:12:00Z, from "
+            f"{EARLIEST.date()} to {LATEST.date()}, found {_shown(text)}",
+        )
 
     def maybe_time(self, key: str) -> datetime | None:
         return None if self.data.get(key) is None else self.time(key)
@@ -235,12 +410,20 @@ class _Reader:
         return [_Reader(v, self.source, f"{prefix}{key}[{n}]") for n, v in enumerate(values)]
 
 
-_KIND_NAMES: dict[type, str] = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    list: "a list",
-}
+_KIND_NAMES: dict[type, str] = {str: "text", list: "a list"}
+
+
+def _shown(value: object) -> str:
+    """A value as the file writes it, short, ASCII, never nested (a sentence, not a dump)."""
+    if isinstance(value, _Impossible):
+        written = value.written
+    elif isinstance(value, dict):
+        return "an object"
+    elif isinstance(value, list):
+        return "a list"
+    else:
+        written = json.dumps(value)
+    return written if len(written) <= 40 else written[:37] + "..."
 
 
 def _time(moment: datetime) -> str:
@@ -262,30 +445,33 @@ def export_csv(dump: HistoryDump, day_start_hour: int) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for record in dump.sessions:
-        writer.writerow(
-            [
-                record.id,
-                record.day_for(day_start_hour).isoformat(),
-                record.local_started_at.isoformat(timespec="seconds"),
-                _cell(record.tz_name),
-                _cell(record.exercise_id),
-                _cell(record.title),
-                record.outcome,
-                _number(record.planned_seconds),
-                _number(record.practised_seconds),
-                record.steps_reached,
-                _blank(record.rating_before),
-                _blank(record.rating_after),
-                len(dump.answers.get(record.id, [])),
-            ]
-        )
+        values: list[object] = [
+            record.id,
+            record.day_for(day_start_hour).isoformat(),
+            record.local_started_at.isoformat(timespec="seconds"),
+            record.tz_name,
+            record.exercise_id,
+            record.title,
+            record.outcome,
+            _number(record.planned_seconds),
+            _number(record.practised_seconds),
+            record.steps_reached,
+            _blank(record.rating_before),
+            _blank(record.rating_after),
+            len(dump.answers.get(record.id, [])),
+        ]
+        writer.writerow([_cell(str(value)) for value in values])
     return out.getvalue()
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(text: str) -> str:
-    """Printable text that a spreadsheet will not run as a formula."""
-    text = printable(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """One printable line that a spreadsheet shows as text, never runs as a formula: a cell
+    whose first character past any spaces starts one gets a leading ' (as OWASP advises)."""
+    text = one_line(text)
+    return "'" + text if text.lstrip().startswith(_FORMULA_STARTS) else text
 
 
 def _number(value: float) -> str:
@@ -303,7 +489,7 @@ def export_markdown(dump: HistoryDump, day_start_hour: int) -> str:
     """A readable journal: each practice day, its sessions, their ratings and answers."""
     lines = ["# safeplace journal", ""]
     current_day = None
-    for record in dump.sessions:
+    for record in sorted(dump.sessions, key=lambda record: record.started_at):
         day = record.day_for(day_start_hour)
         if day != current_day:
             current_day = day
@@ -316,27 +502,38 @@ def export_markdown(dump: HistoryDump, day_start_hour: int) -> str:
 
 def _journal_entry(record: SessionRecord, answers: Sequence[AnswerRecord]) -> list[str]:
     started = record.local_started_at.strftime("%H:%M")
-    facts = [_OUTCOME_WORDS[record.outcome], f"{round(record.practised_seconds / 60)} min"]
+    facts = [outcome_words(record.outcome), f"{round(record.practised_seconds / 60)} min"]
     if record.rating_before is not None or record.rating_after is not None:
         facts.append(f"rating {_rating(record.rating_before)} → {_rating(record.rating_after)}")
-    lines = [f"### {started} {printable(record.title)}", "", " · ".join(facts), ""]
+    lines = [f"### {started} {_literal(one_line(record.title))}", "", " · ".join(facts), ""]
     for answer in answers:
-        lines += [f"**{printable(answer.prompt)}**", ""]
-        lines += [f"> {line}".rstrip() for line in printable(answer.answer).splitlines()]
+        prompt = _literal(one_line(answer.prompt))
+        if prompt:  # "****" alone would be a horizontal rule
+            lines += [f"**{prompt}**", ""]
+        lines += [f"> {_literal(line)}".rstrip() for line in printable(answer.answer).splitlines()]
         lines.append("")
     return lines
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]#~|]")
+_BLOCK_START = re.compile(r"^(\s*)(?:([->+=])|(\d+)([.)]))")
+
+
+def _literal(line: str) -> str:
+    """One line of someone's text as Markdown that renders as exactly that text: no HTML,
+    link, image, emphasis or code, and no heading, quote, list, rule or fence at its start."""
+    text = _MARKUP.sub(r"\\\g<0>", line.replace("&", "&amp;").replace("<", "&lt;"))
+    return _BLOCK_START.sub(_escape_block_start, text, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    spaces, marker, digits, delimiter = match.groups()
+    return f"{spaces}\\{marker}" if marker else f"{spaces}{digits}\\{delimiter}"
 
 
 def _rating(value: int | None) -> str:
     return "–" if value is None else str(value)
 
-
-_OUTCOME_WORDS: dict[str, str] = {
-    "open": "in progress",
-    "completed": "completed",
-    "ended-early": "ended early",
-    "interrupted": "interrupted",
-}
 
 FORMATTERS: dict[ExportFormat, Callable[[HistoryDump, int], str]] = {
     "json": export_json,

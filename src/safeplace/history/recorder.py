@@ -1,12 +1,18 @@
 """Record the session being practised. The player calls it; it never raises.
 
-The session lives in memory and is written to the store as it goes (a row at the start,
-progress at step boundaries, the outcome at the end). When the store cannot be written (disk
-full, read-only folder, a file that cannot be opened, another process holding the lock past
-the busy timeout) the practice goes on: ``problem`` gets one warm sentence, the store is not
-tried again for this session, and after every change the whole session is appended to the
-pending file (JSON lines, each an export document). The next :meth:`SessionRecorder.start`
-merges pending sessions into the store; a merge keeps the newest version of each session.
+The session lives in memory, whole, and is written to the store as it goes (a row at the
+start, progress at step boundaries and every few seconds, the outcome at the end). When the
+store cannot be written (disk full, read-only folder, a file that cannot be opened, another
+process holding the lock past the busy timeout) the practice goes on and ``problem`` says
+truthfully what will become of the session:
+
+- kept in the pending file (pending.py), whole after every change, for the next start to
+  merge (the store is not tried again for this session);
+- or, when that file cannot be written either, kept in memory only, and every change tries
+  the store, then the pending file, again; the first that works has the whole session.
+
+An erase while the session plays (its row gone from the store, or a new erase generation in
+the pending file) drops the rest of the session: nothing of it is written again.
 
 Calls block on disk writes (a few milliseconds; up to the busy timeout when another process
 holds the lock), so a UI should make them from a worker thread.
@@ -15,19 +21,17 @@ holds the lock), so a UI should make them from a worker thread.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
-import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from safeplace.history import exchange
+from safeplace.history import exchange, pending
 from safeplace.history.database import failure_reason
 from safeplace.history.days import local_offset
+from safeplace.history.owners import new_owner, release_owner
 from safeplace.history.records import (
     RATING_RANGE,
     AnswerRecord,
@@ -35,19 +39,20 @@ from safeplace.history.records import (
     RememberedRecord,
     SessionRecord,
 )
-from safeplace.history.store import HistoryStore, utc_now
+from safeplace.history.store import HistoryStore, UnknownSession, utc_now
 
 if TYPE_CHECKING:
     from safeplace.settings import Settings
 
-try:
-    import fcntl
-except ImportError:  # Windows: appends and merges go unlocked
-    fcntl = None  # type: ignore[assignment]
-
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # the person sees `problem`; logs only if the app asks
 StoreSource = Callable[[], HistoryStore] | HistoryStore | None
+# How a prompt's question is kept when its words were still being written at the end.
+UNFINISHED = " (unfinished)"
+ERASED = "Your history was erased while this played, so this session is not kept."
+# "saving": written to the store as it goes; "pending": kept in the pending file; "unsaved":
+# in memory only, tried again at each change; "dropped": erased meanwhile, never written.
+Mode = Literal["off", "saving", "pending", "unsaved", "dropped"]
 
 
 @dataclasses.dataclass
@@ -77,12 +82,17 @@ class SessionRecorder:
         self._clock = clock
         self._lock = threading.RLock()
         self._draft: _Draft | None = None
-        # "saving": written to the store as it goes; "pending": kept in the pending file.
-        self._mode: Literal["off", "saving", "pending"] = "off"
+        self._mode: Mode = "off"
+        self._owner = ""  # names this session's writer in pending lines (see owners.py)
+        self._stored = False  # its row was written to the store once
+        self._generation: str | None = None  # the erase generation when it started
+        self._reason = ""
         self.problem: str | None = None
-        """One sentence for the person when this session could not be saved."""
+        """One sentence for the person while this session is not saved as it goes: what
+        will become of it. None again once it is saved."""
         self.notice: str | None = None
-        """One sentence from opening the store (a damaged file was moved aside)."""
+        """What opening the store found: a damaged file moved aside, waiting sessions set
+        aside."""
 
     @property
     def session_id(self) -> str | None:
@@ -115,10 +125,13 @@ class SessionRecorder:
             )
             self._draft = _Draft(record)
             self.problem = None
+            self._stored = False
+            release_owner(self._owner)
+            self._owner = new_owner()
             self._mode = "off" if self._open_store is None else "saving"
-            store = self._connect() if self._mode == "saving" else None
-            if store is not None:
-                self._merge_pending(store)
+            if self._mode == "saving":
+                self._merge_pending()
+                self._generation = self._erase_generation(unknown=None)
             self._write(
                 lambda store: store.begin(
                     exercise_id,
@@ -131,6 +144,7 @@ class SessionRecorder:
                     session_id=record.id,
                 )
             )
+            self._stored = self._mode == "saving"
             return record.id
 
     def step_reached(self, steps_reached: int, practised_seconds: float) -> None:
@@ -140,24 +154,37 @@ class SessionRecorder:
             if self._change(practised_seconds=seconds, steps_reached=steps_reached):
                 self._write(lambda store: store.progress(self._id, seconds, steps_reached))
 
-    def answer(self, prompt: str, answer: str, remember_as: str | None = None) -> None:
-        """A prompt's answer: kept when the person keeps answers; a named one always is."""
+    def answer(
+        self,
+        prompt: str,
+        answer: str,
+        remember_as: str | None = None,
+        *,
+        unfinished: bool = False,
+    ) -> None:
+        """A prompt's answer: kept when the person keeps answers; a named one always is.
+        ``unfinished``: words still being written when the session ended, kept (with answers
+        kept) under the question marked as unfinished, and never remembered."""
         with self._lock:
+            if unfinished:
+                prompt, remember_as = prompt + UNFINISHED, None
             keep = self._settings.keep_answers
             if not (keep or remember_as) or not self._change(allow_closed=True):
                 return
-            assert self._draft is not None
-            now = self._draft.record.updated_at
+            draft = self._draft
+            assert draft is not None
+            now = draft.record.updated_at
             if keep:
-                position = len(self._draft.answers)
-                self._draft.answers.append(
+                position = len(draft.answers)
+                draft.answers.append(
                     AnswerRecord(self._id, position, prompt, answer, remember_as, now)
                 )
-                self._write(lambda store: store.add_answer(self._id, prompt, answer, remember_as))
             if remember_as is not None:
-                self._draft.remembered.append(RememberedRecord(remember_as, answer, now))
-                if not keep:
-                    self._write(lambda store: store.set_remembered(remember_as, answer))
+                draft.remembered.append(RememberedRecord(remember_as, answer, now))
+            if keep:
+                self._write(lambda store: store.add_answer(self._id, prompt, answer, remember_as))
+            elif remember_as is not None:
+                self._write(lambda store: store.remember_for(self._id, remember_as, answer))
 
     def rating(self, moment: Moment, value: int) -> None:
         """A 0-10 rating before or after the practice (also after it ended)."""
@@ -180,10 +207,9 @@ class SessionRecorder:
         """Named answers for placeholders: the store's, plus this session's."""
         with self._lock:
             names: dict[str, str] = {}
-            store = self._connect()
-            if store is not None:
+            if self._open_store is not None:
                 try:
-                    names = store.remembered()
+                    names = self._connect().remembered()
                 except Exception as error:  # a courtesy: practice goes on without them
                     log.warning("remembered answers unavailable: %s", error)
             if self._draft is not None:
@@ -193,6 +219,7 @@ class SessionRecorder:
     def close(self) -> None:
         """Close the store if this recorder opened it (a store it was given stays open)."""
         with self._lock:
+            release_owner(self._owner)
             if self._store is not None and self._store is not self._open_store:
                 self._store.close()
                 self._store = None
@@ -217,7 +244,9 @@ class SessionRecorder:
     def _change(self, *, allow_closed: bool = False, **fields: Any) -> bool:
         """Apply a change to the draft; False when there is no session to change."""
         draft = self._draft
-        if draft is None or (draft.record.outcome != "open" and not allow_closed):
+        if draft is None or self._mode == "dropped":
+            return False
+        if draft.record.outcome != "open" and not allow_closed:
             return False
         # Strictly increasing, so that the last snapshot of a session wins every merge.
         updated = max(self._clock(), draft.record.updated_at + timedelta(milliseconds=1))
@@ -225,104 +254,114 @@ class SessionRecorder:
         return True
 
     def _write(self, operation: Callable[[HistoryStore], object]) -> None:
-        if self._mode == "pending":
-            self._keep_pending()
+        if self._mode in ("pending", "unsaved"):
+            self._keep_elsewhere(retry_store=self._mode == "unsaved")
+            return
         if self._mode != "saving":
             return
-        store = self._connect()
-        if store is None:
-            return  # opening failed: _connect has switched to the pending file
         try:
-            operation(store)
+            operation(self._connect())
+        except UnknownSession:
+            self._drop()  # its row is gone: the history was erased meanwhile
         except Exception as error:
-            self._give_up(error)
+            self._reason = failure_reason(error)
+            log.warning("history not saved: %s", self._reason, exc_info=error)
+            self._keep_elsewhere(retry_store=False)
 
-    def _give_up(self, error: Exception) -> None:
-        reason = failure_reason(error)
-        log.warning("history not saved: %s", reason, exc_info=error)
-        self._mode = "pending"
+    def _keep_elsewhere(self, *, retry_store: bool) -> None:
+        """Keep the whole session where it can be: the store again, else the pending file,
+        else memory; ``problem`` says which."""
+        if retry_store and self._restore():
+            return
         kept = self._keep_pending()
-        later = ", and safeplace will add it to your history next time" if kept else ""
-        self.problem = f"This session could not be saved: {reason}. Your practice goes on{later}."
+        if kept == "erased":
+            self._drop()
+        elif kept == "kept":
+            self._mode = "pending"
+            self.problem = (
+                f"This session could not be saved: {self._reason}. Your practice goes on, "
+                "and safeplace will add it to your history next time."
+            )
+        else:
+            self._mode = "unsaved"
+            assert self._draft is not None
+            self.problem = (
+                f"This session is not saved yet: {self._reason}. Your practice goes on, and "
+                "safeplace keeps trying."
+                if self._draft.record.outcome == "open"
+                else f"This session could not be saved: {self._reason}, so it is not in "
+                "your history."
+            )
 
-    def _connect(self) -> HistoryStore | None:
-        """The store, opened on first use (and tried again at each start after a failure)."""
-        if self._store is None and callable(self._open_store):
-            try:
-                self._store = self._open_store()
-            except Exception as error:
-                if self._mode == "saving":
-                    self._give_up(error)
-                return None
+    def _restore(self) -> bool:
+        """Write the whole session to the store; True when that settled it (saved, or
+        found erased)."""
+        if self._erased_meanwhile():
+            self._drop()
+            return True
+        draft = self._draft
+        assert draft is not None
+        try:
+            self._connect().restore(
+                draft.record,
+                draft.answers,
+                draft.remembered,
+                owner=self._owner,
+                stored_before=self._stored,
+            )
+        except UnknownSession:
+            self._drop()
+            return True
+        except Exception as error:
+            self._reason = failure_reason(error)
+            return False
+        self._mode, self._stored, self.problem = "saving", True, None
+        return True
+
+    def _drop(self) -> None:
+        self._mode = "dropped"
+        self.problem = ERASED
+        if self._draft is not None:
+            self._draft.answers.clear()
+            self._draft.remembered.clear()
+
+    def _connect(self) -> HistoryStore:
+        """The store, opened on first use (and tried again until it opens); raises."""
+        if self._store is None:
+            if not callable(self._open_store):
+                raise RuntimeError("no history to write to")
+            self._store = self._open_store()
             self.notice = self._store.notice
         return self._store
 
-    def _keep_pending(self) -> bool:
-        """Append the whole session to the pending file; False when that fails too."""
+    def _keep_pending(self) -> pending.Kept:
+        """Append the whole session to the pending file."""
         if self._draft is None or self._pending_path is None:
-            return False
+            return "failed"
         draft = self._draft
         session = exchange.session_to_dict(draft.record, draft.answers, draft.record.day_start_hour)
-        line = exchange.document([session], draft.remembered, indent=None)
+        document = exchange.document([session], draft.remembered, indent=None)
+        return pending.append(self._pending_path, document, self._owner, self._generation)
+
+    def _merge_pending(self) -> None:
+        """Sessions that waited go into the store first (a failure leaves them waiting)."""
         try:
-            self._pending_path.parent.mkdir(parents=True, exist_ok=True)
-            with _locked(self._pending_path, "a+b") as pending:
-                pending.seek(0, os.SEEK_END)
-                if pending.tell() and not _ends_with_newline(pending):
-                    pending.write(b"\n")  # a line torn by a crash stays apart from this one
-                pending.write(line.encode("utf-8"))
-                pending.flush()
-                os.fsync(pending.fileno())
-        except OSError as error:
-            log.warning("pending session not kept: %s", error)
-            return False
-        return True
+            store = self._connect()
+        except Exception:
+            return  # the write that follows finds out, and says so
+        if self._pending_path is not None:
+            pending.merge_pending(store, self._pending_path)
+            self.notice = store.notice
 
-    def _merge_pending(self, store: HistoryStore) -> None:
-        """Merge waiting sessions; lines that cannot be read stay in the file, as they are."""
-        path = self._pending_path
-        if path is None or not path.exists():
-            return
+    def _erase_generation(self, unknown: str | None) -> str | None:
+        """The pending file's erase generation; ``unknown`` when it cannot be read."""
+        if self._pending_path is None:
+            return None
         try:
-            with _locked(path, "r+b") as pending:
-                readable, unreadable = _read_pending(pending.read().decode("utf-8", "replace"))
-                if not readable:
-                    return
-                sessions = [session for found, _ in readable for session in found]
-                store.merge(sessions, [entry for _, names in readable for entry in names])
-                pending.seek(0)
-                pending.truncate()
-                pending.write("".join(unreadable).encode("utf-8"))
-                pending.flush()
-                os.fsync(pending.fileno())
-        except Exception as error:  # they stay pending; the next start tries again
-            log.warning("pending sessions not merged: %s", error)
+            return pending.generation(self._pending_path)
+        except OSError:
+            return unknown
 
-
-@contextmanager
-def _locked(path: Path, mode: str) -> Iterator[IO[bytes]]:
-    """The file opened and locked against other safeplace processes."""
-    with path.open(mode) as file:
-        if fcntl is not None:
-            fcntl.flock(file.fileno(), fcntl.LOCK_EX)
-        yield file
-
-
-def _ends_with_newline(file: IO[bytes]) -> bool:
-    file.seek(-1, os.SEEK_END)
-    last = file.read(1)
-    return last == b"\n"
-
-
-def _read_pending(
-    text: str,
-) -> tuple[list[tuple[list[exchange.SessionWithAnswers], list[RememberedRecord]]], list[str]]:
-    readable, unreadable = [], []
-    for line in text.splitlines(keepends=True):
-        if not line.strip():
-            continue
-        try:
-            readable.append(exchange.parse_document(json.loads(line), "pending session"))
-        except (ValueError, exchange.ImportProblem):
-            unreadable.append(line if line.endswith("\n") else line + "\n")
-    return readable, unreadable
+    def _erased_meanwhile(self) -> bool:
+        """An erase came since the start (a file that cannot be read tells nothing)."""
+        return self._erase_generation(unknown=self._generation) != self._generation

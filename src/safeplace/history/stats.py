@@ -1,32 +1,41 @@
 """Streaks, the practice calendar, minutes per week and which exercises help.
 
-Only practice counts: a completed session, or one ended early after at least a minute
-(:func:`records.counts_as_practice`). Several sessions on one day count once for streaks and
-fully for totals. Days after ``today`` are ignored (a clock that was wrong, or a practice
-recorded further east that has not begun here yet).
+What the numbers count, in every view (the History screen, `safeplace stats` and `status`):
+practice, that is a completed session or one ended early after at least a minute
+(:func:`records.counts_as_practice`), on a day up to today. Days after ``today`` are left out
+(a clock that was wrong, or a practice recorded further east that has not begun here yet).
+Anything else (an early end under a minute, an interrupted session, one in progress, a later
+day) is still listed, by the History screen and `safeplace history`, and marked as not
+counted (:func:`how_it_ended`). Several sessions on one day count once for streaks and fully
+for sessions and minutes.
 
-Streaks and rest days ("gentle mode"): a streak counts practised days in a row. Each calendar
-week, Monday to Sunday, has ``rest_days_per_week`` rest days: while a streak runs, a missed day
-uses one of its week's rest days and the streak goes on (rest days bridge, they do not add);
-when the week has none left, the missed day ends the streak. With 0 rest days this is the
-classic streak. Today is never a missed day: until today's practice the current streak is the
-one that reached yesterday, so it is still shown in the morning. The longest streak is always
-recomputed from the days, never cached.
+Streaks and rest days ("gentle mode"): a streak is a run of days from one practice to a later
+one, or to today; it counts the practised days in it (rest days bridge, they do not add).
+Each calendar week, Monday to Sunday, lends the run ``rest_days_per_week`` rest days: a missed
+day inside the run uses one of its week's. A rest day is spent only on a gap it bridges: not
+by a gap that breaks the run, nor by days before the run being measured. The current streak
+is the longest run that reaches today, the longest streak the longest run of all; both are
+recomputed from the days, never cached. With 0 rest days this is the classic streak. Today
+is never a missed day: until today's practice the current streak is the one that reached
+yesterday, so it is still shown in the morning.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from safeplace.history.days import to_ms, week_start
+from safeplace.history.outcomes import outcome_words
 from safeplace.history.records import DayTotal, ExerciseTotal, PracticeTotals, SessionRecord
 from safeplace.history.store import HistoryStore
 
 HEATMAP_WEEKS = 53
 WEEKLY_WEEKS = 12
 RECENT_DAYS = 30
+NOT_COUNTED = "(not counted)"
 
 
 @dataclass(frozen=True)
@@ -157,44 +166,84 @@ def streaks(practised: Sequence[date], today: date, rest_days_per_week: int) -> 
 
 
 def _streaks(practised: Sequence[int], today: int, rest_days_per_week: int) -> tuple[int, int]:
-    """:func:`streaks` over day ordinals; the loop runs once per practised day."""
-    bridge = _RestDays(rest_days_per_week).bridge
-    current = longest = 0
-    previous = None
+    """:func:`streaks` over day ordinals, in one pass over the practised days.
+
+    The run kept is the longest that ends at the last day reached and keeps the rest days:
+    ``reached`` practised days so far, of which the first ``left`` are no longer in it. When a
+    new gap needs more rest days than its week has left, the oldest days leave the run, giving
+    back what their gaps used, until it fits. A gap that cannot fit even alone ends the run.
+    """
+    if not 0 <= rest_days_per_week <= 6:
+        raise ValueError("rest days per week must be between 0 and 6")
+    gaps: deque[_Gap] = deque()
+    used: dict[int, int] = {}
+    reached = left = longest = 0
+    last = None
     for day in practised:
         if day > today:
             break
-        if previous is not None and day - previous > 1 and not bridge(previous, day):
-            current = 0
-        current += 1
-        if current > longest:
-            longest = current
-        previous = day
-    if previous is not None and not bridge(previous, today):
-        current = 0
-    return current, longest
+        if last is not None and day - last > 1:
+            left = _bridge(last + 1, day, reached, left, rest_days_per_week, gaps, used)
+        reached += 1
+        last = day
+        if reached - left > longest:
+            longest = reached - left
+    if last is not None and today - last > 1:  # today itself is never missed
+        left = _bridge(last + 1, today, reached, left, rest_days_per_week, gaps, used)
+    return reached - left, longest
 
 
-class _RestDays:
-    """The rest days each calendar week (Monday to Sunday) grants a running streak."""
+# A gap in a run: (practised days reached before it, its first week, days missed in that
+# week, days missed in the week after).
+_Gap = tuple[int, int, int, int]
 
-    def __init__(self, per_week: int) -> None:
-        if not 0 <= per_week <= 6:
-            raise ValueError("rest days per week must be between 0 and 6")
-        self.per_week = per_week
-        self.week = -1
-        self.used = 0
 
-    def bridge(self, practised: int, next_practice: int) -> bool:
-        """Spend rest days on the days missed in between; False when the streak ends."""
-        for missed in range(practised + 1, next_practice):
-            week = (missed - 1) // 7  # ordinal 1, 1 January of year 1, was a Monday
-            if week != self.week:
-                self.week, self.used = week, 0
-            if self.used == self.per_week:
-                return False
-            self.used += 1
-        return True
+def _bridge(
+    first: int,
+    end: int,
+    reached: int,
+    left: int,
+    rest_days: int,
+    gaps: deque[_Gap],
+    used: dict[int, int],
+) -> int:
+    """Bridge the days missed from ``first`` up to ``end`` with rest days; returns ``left``.
+
+    ``used``: rest days used per week (ordinal 1, 1 January of year 1, began a week) by
+    ``gaps``, the gaps in the run.
+    """
+    week = (first - 1) // 7
+    next_monday = (week + 1) * 7 + 1
+    missed, missed_next = min(end, next_monday) - first, max(0, end - next_monday)
+    if missed > rest_days or missed_next > rest_days:  # (also a gap with a whole week in it)
+        gaps.clear()
+        used.clear()
+        return reached
+    used[week] = used.get(week, 0) + missed
+    if missed_next:
+        used[week + 1] = used.get(week + 1, 0) + missed_next
+    gaps.append((reached, week, missed, missed_next))
+    while used[week] > rest_days or (missed_next and used[week + 1] > rest_days):
+        # Never this gap itself: alone in the run, it fits (checked above).
+        left, old_week, old_missed, old_missed_next = gaps.popleft()
+        used[old_week] -= old_missed
+        if old_missed_next:
+            used[old_week + 1] -= old_missed_next
+    return left
+
+
+def counted(record: SessionRecord, today: date) -> bool:
+    """Whether a session is in the sessions and minutes every view shows (see the top).
+
+    ``record`` is read with the current day-start hour, as the statistics are.
+    """
+    return record.counts and record.practice_day <= today
+
+
+def how_it_ended(record: SessionRecord, today: date) -> str:
+    """How a listed session ended, marked when it is not in the totals shown beside it."""
+    words = outcome_words(record.outcome)
+    return words if counted(record, today) else f"{words} {NOT_COUNTED}"
 
 
 def status_line(stats: Stats, show_streaks: bool) -> str:

@@ -4,8 +4,10 @@ Choices (facts in shared/research/reliability.md §4):
 
 - Every write is an explicit ``BEGIN IMMEDIATE … COMMIT`` (``isolation_level=None``), so a
   second writer waits for the busy timeout instead of failing with ``SQLITE_BUSY_SNAPSHOT``.
-- A session row is written when practice starts. A row left open by a process that died is
-  turned into "interrupted" (keeping the time it had reached) by the next :meth:`begin`.
+- A session row is written when practice starts, with its owner: host, process id and when
+  that process started. A row left open by a process that is gone reads as "interrupted"
+  (keeping the time it had reached) in every reader at once, and the next :meth:`begin`
+  writes it so; a row of another running safeplace reads as open, in progress.
 
 Opening the file safely (checks, pragmas, migrations, moving a damaged file aside) is in
 database.py; the record types are in records.py.
@@ -15,20 +17,21 @@ One connection per store, shared by threads under a lock; open one store per pro
 
 from __future__ import annotations
 
-import os
-import socket
+import dataclasses
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
+from safeplace.exercise.text import one_line
 from safeplace.history.database import BUSY_TIMEOUT_SECONDS, open_database
-from safeplace.history.days import from_ms, local_offset, practice_day_from_ms, to_ms
+from safeplace.history.days import local_offset, practice_day_from_ms, to_ms
+from safeplace.history.owners import abandoned_rule, new_owner, release_owner
 from safeplace.history.records import (
+    MAX_SECONDS,
     RATING_RANGE,
     AnswerRecord,
     DayTotal,
@@ -36,17 +39,16 @@ from safeplace.history.records import (
     HistoryDump,
     ImportReport,
     Moment,
-    Outcome,
     PracticeTotals,
     RememberedRecord,
     SessionRecord,
+    answer_from_row,
     counts_as_practice,
+    remembered_from_row,
+    remembered_words,
+    session_from_row,
 )
 from safeplace.history.words import REMEMBERED_WORDS
-
-# An open row whose owner cannot be checked (another host, Windows) counts as abandoned after
-# a day without a sign of life; the owner may still finish it later.
-ABANDONED_AFTER = timedelta(hours=24)
 
 
 class UnknownSession(KeyError):
@@ -62,14 +64,11 @@ _INSERT = (
     f"INSERT INTO sessions ({_COLUMNS}, day_ordinal, counts, owner) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_SESSION_ROW = tuple[
-    str, str, str, str, int, int, str, int, int | None, float, float, str, int,
-    int | None, int | None, int,
-]  # fmt: skip
-
-# Stores open in this process, so a row of ours is not mistaken for one left by a dead process.
-_LIVE_STORES: set[str] = set()
-_HOST = socket.gethostname()
+_READ = f"{_COLUMNS}, owner"  # the owner decides, when read, whether an open row is still open
+_SESSION_ROW = Sequence[object]  # as SQLite hands it back: see records.session_from_row
+# Seconds as records.session_from_row reads them (out of bounds: none), for sums that are
+# never Infinity; the CHECK constraints keep ratings in scale.
+_SECONDS = f"CASE WHEN practised_seconds BETWEEN 0 AND {MAX_SECONDS} THEN practised_seconds END"
 
 
 def utc_now() -> datetime:
@@ -83,8 +82,7 @@ class HistoryStore:
         self._db = db
         self._lock = threading.RLock()
         self._clock = clock
-        self._owner = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        _LIVE_STORES.add(self._owner)
+        self._owner = new_owner()
         self.path = path
         self.notice: str | None = None
         """A sentence to show once, e.g. that a damaged file was moved aside."""
@@ -108,7 +106,7 @@ class HistoryStore:
 
     def close(self) -> None:
         with self._lock:
-            _LIVE_STORES.discard(self._owner)
+            release_owner(self._owner)
             self._db.close()
 
     def __enter__(self) -> HistoryStore:
@@ -154,7 +152,8 @@ class HistoryStore:
         return record.id
 
     def progress(self, session_id: str, practised_seconds: float, steps_reached: int) -> None:
-        """Record how far an open session got, so a crash loses at most one step."""
+        """Record how far an open session got (the player sends it at each step and every
+        few seconds), so a crash loses only the time since."""
         self._update(
             session_id,
             "practised_seconds = ?, steps_reached = ?",
@@ -182,6 +181,13 @@ class HistoryStore:
             )
             if remember_as is not None:
                 _upsert_remembered(db, remember_as, answer, now)
+
+    def remember_for(self, session_id: str, name: str, text: str) -> None:
+        """Remember a named answer of a session that is still stored (it was not erased)."""
+        now = to_ms(self._clock())
+        with self._write() as db:
+            self._touch(db, session_id, now)
+            _upsert_remembered(db, name, text, now)
 
     def finish(
         self,
@@ -213,7 +219,7 @@ class HistoryStore:
         """Named answers that exercises can reuse, e.g. {"cue_word": "harbour"}."""
         with self._lock:
             rows = self._db.execute(REMEMBERED_WORDS).fetchall()
-        return dict(rows)
+        return remembered_words(rows)
 
     def set_remembered(self, name: str, text: str) -> None:
         with self._write() as db:
@@ -229,7 +235,7 @@ class HistoryStore:
             rows = self._db.execute(
                 "SELECT name, text, updated_ms FROM remembered ORDER BY name"
             ).fetchall()
-        return [RememberedRecord(name, text, from_ms(ms)) for name, text, ms in rows]
+        return [remembered_from_row(row) for row in rows]
 
     # --- reading -------------------------------------------------------------------------
 
@@ -246,10 +252,11 @@ class HistoryStore:
             earliest = to_ms(datetime.combine(since, time(), UTC)) - 2 * 86_400_000
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM sessions WHERE started_ms >= ? ORDER BY started_ms, id",
+                f"SELECT {_READ} FROM sessions WHERE started_ms >= ? OR started_ms IS NULL "
+                "ORDER BY started_ms, id",
                 (earliest,),
             ).fetchall()
-        records = [_record(row, day_start_hour) for row in rows]
+        records = self._records(rows, day_start_hour)
         if since is None:
             return records
         return [record for record in records if record.practice_day >= since]
@@ -257,18 +264,18 @@ class HistoryStore:
     def session(self, session_id: str) -> SessionRecord:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+                f"SELECT {_READ} FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
         if row is None:
             raise UnknownSession(session_id)
-        return _record(row)
+        return self._records([row])[0]
 
     def answers(self, session_id: str) -> list[AnswerRecord]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM answers WHERE session_id = ? ORDER BY position", (session_id,)
             ).fetchall()
-        return [_answer(row) for row in rows]
+        return [answer_from_row(row) for row in rows]
 
     def all_answers(self) -> dict[str, list[AnswerRecord]]:
         """Every kept answer, by session id."""
@@ -277,8 +284,8 @@ class HistoryStore:
                 "SELECT * FROM answers ORDER BY session_id, position"
             ).fetchall()
         by_session: dict[str, list[AnswerRecord]] = {}
-        for row in rows:
-            by_session.setdefault(row[0], []).append(_answer(row))
+        for answer in map(answer_from_row, rows):
+            by_session.setdefault(answer.session_id, []).append(answer)
         return by_session
 
     def dump(self) -> HistoryDump:
@@ -304,39 +311,57 @@ class HistoryStore:
             days = self._db.execute(
                 f"SELECT DISTINCT day_ordinal FROM sessions {where}", params
             ).fetchall()
-            recent = self._db.execute(
-                "SELECT day_ordinal, count(*), sum(practised_seconds) "
-                f"FROM sessions {where} AND day_ordinal >= ? GROUP BY day_ordinal",
-                (*params, recent_from.toordinal()),
-            ).fetchall()
-            exercise_rows = self._db.execute(
-                "SELECT exercise_id, max(started_ms), count(*), sum(practised_seconds), "
-                "total(rating_after - rating_before), count(rating_after - rating_before) "
-                f"FROM sessions {where} GROUP BY exercise_id",
-                params,
-            ).fetchall()
+            recent, exercise_rows = self._sums(where, params, recent_from, "practised_seconds")
+            sums = [(count, total) for _, count, total in recent]
+            sums += [(count, total) for _, _, count, total, _, _ in exercise_rows]
+            if not all(_possible_sum(*counted) for counted in sums):
+                # A stored time no version writes (Infinity, by hand) is left out, as
+                # records.session_from_row leaves it out; the plain sum is faster.
+                recent, exercise_rows = self._sums(where, params, recent_from, _SECONDS)
             exercises = [
-                ExerciseTotal(exercise_id, self._title(exercise_id, started), started, *sums)
-                for exercise_id, started, *sums in exercise_rows
+                ExerciseTotal(key, self._title(key, latest), latest, count, total, change, pairs)
+                for exercise_id, started, count, total, change, pairs in exercise_rows
+                for key, latest in [(_text_or(exercise_id, ""), _int_or(started, 0))]
             ]
             others = self._db.execute(
-                f"SELECT {_COLUMNS} FROM sessions "
+                f"SELECT {_READ} FROM sessions "
                 "WHERE counts = 1 AND (day_start_hour < ? OR day_start_hour > ?)",
                 (day_start_hour, day_start_hour),
             ).fetchall()
         totals = PracticeTotals(
-            [day for (day,) in days],
-            [DayTotal(date.fromordinal(day), count, seconds) for day, count, seconds in recent],
+            # A day written by hand that is no day (0, a fraction) is left out.
+            [day for (day,) in days if isinstance(day, int) and day > 0],
+            [
+                DayTotal(date.fromordinal(day), count, seconds)
+                for day, count, seconds in recent
+                if isinstance(day, int)
+            ],
             exercises,
         )
-        return totals, [_record(row, day_start_hour) for row in others]
+        return totals, self._records(others, day_start_hour)
+
+    def _sums(
+        self, where: str, params: tuple[int, int], recent_from: date, seconds: str
+    ) -> tuple[list[tuple[int, int, float]], list[tuple[str, int, int, float, float, int]]]:
+        recent = self._db.execute(
+            f"SELECT day_ordinal, count(*), total({seconds}) "
+            f"FROM sessions {where} AND day_ordinal >= ? GROUP BY day_ordinal",
+            (*params, recent_from.toordinal()),
+        ).fetchall()
+        exercises = self._db.execute(
+            f"SELECT exercise_id, max(started_ms), count(*), total({seconds}), "
+            "total(rating_after - rating_before), count(rating_after - rating_before) "
+            f"FROM sessions {where} GROUP BY exercise_id",
+            params,
+        ).fetchall()
+        return recent, exercises
 
     def _title(self, exercise_id: str, started_ms: int) -> str:
         row = self._db.execute(
             "SELECT title FROM sessions WHERE started_ms = ? AND exercise_id = ?",
             (started_ms, exercise_id),
         ).fetchone()
-        return str(row[0]) if row else exercise_id
+        return one_line(row[0]) if row and isinstance(row[0], str) else exercise_id
 
     # --- merging (import, and sessions that waited in the pending file) ------------------
 
@@ -344,10 +369,13 @@ class HistoryStore:
         self,
         sessions: Iterable[tuple[SessionRecord, Sequence[AnswerRecord]]],
         remembered: Iterable[RememberedRecord] = (),
+        *,
+        owner: str = "",
     ) -> ImportReport:
         """Add sessions by id in one transaction; a stored row is replaced only by a newer one.
 
-        Imported open rows have no owner, so the next :meth:`begin` marks them interrupted.
+        Imported open rows have no owner (``owner`` names the writer of a pending session),
+        so they read as interrupted.
         """
         added = updated = unchanged = 0
         with self._write() as db:
@@ -355,22 +383,40 @@ class HistoryStore:
                 found = db.execute(
                     "SELECT updated_ms FROM sessions WHERE id = ?", (record.id,)
                 ).fetchone()
-                if found is not None and found[0] >= to_ms(record.updated_at):
+                stored = None if found is None else found[0]
+                if isinstance(stored, int) and stored >= to_ms(record.updated_at):
                     unchanged += 1
                     continue
                 if found is None:
                     added += 1
                 else:
                     updated += 1
-                    db.execute("DELETE FROM sessions WHERE id = ?", (record.id,))
-                db.execute(_INSERT, (*_row(record), ""))
-                db.executemany(
-                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                    [(record.id, *_answer_row(answer)) for answer in answers],
-                )
+                _replace(db, record, answers, owner)
             for entry in remembered:
                 _upsert_remembered(db, entry.name, entry.text, to_ms(entry.updated_at))
         return ImportReport(added, updated, unchanged)
+
+    def restore(
+        self,
+        record: SessionRecord,
+        answers: Sequence[AnswerRecord],
+        remembered: Iterable[RememberedRecord],
+        *,
+        owner: str,
+        stored_before: bool,
+    ) -> None:
+        """Write a session whole, as its recorder holds it (after writes that failed).
+
+        ``stored_before``: its row was written once, so a missing row means the history was
+        erased meanwhile; then nothing is written and :class:`UnknownSession` is raised.
+        """
+        with self._write() as db:
+            found = db.execute("SELECT 1 FROM sessions WHERE id = ?", (record.id,)).fetchone()
+            if found is None and stored_before:
+                raise UnknownSession(record.id)
+            _replace(db, record, answers, owner)
+            for entry in remembered:
+                _upsert_remembered(db, entry.name, entry.text, to_ms(entry.updated_at))
 
     def erase_all(self) -> None:
         """Delete every session, answer and remembered name, and shrink the file."""
@@ -414,36 +460,35 @@ class HistoryStore:
 
     def _close_abandoned(self, db: sqlite3.Connection) -> None:
         now = to_ms(self._clock())
+        abandoned = abandoned_rule(now)
         rows = db.execute(
             "SELECT id, owner, updated_ms FROM sessions WHERE outcome = 'open'"
         ).fetchall()
         for session_id, owner, updated in rows:
-            if _owner_alive(owner) and now - updated < ABANDONED_AFTER // timedelta(milliseconds=1):
-                continue
-            db.execute(
-                "UPDATE sessions SET outcome = 'interrupted', ended_ms = coalesce(ended_ms, ?), "
-                "updated_ms = ? WHERE id = ?",
-                (updated, now, session_id),
-            )
+            # A time or owner no version writes: nobody can still be practising it.
+            if not isinstance(updated, int) or abandoned(str(owner or ""), updated):
+                db.execute(
+                    "UPDATE sessions SET outcome = 'interrupted', "
+                    "ended_ms = coalesce(ended_ms, ?), updated_ms = ? WHERE id = ?",
+                    (updated, now, session_id),
+                )
+
+    def _records(
+        self, rows: Sequence[_SESSION_ROW], day_start_hour: int | None = None
+    ) -> list[SessionRecord]:
+        abandoned = abandoned_rule(to_ms(self._clock()))
+        return [_record(row, abandoned, day_start_hour) for row in rows]
 
 
-def _owner_alive(owner: str) -> bool:
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != _HOST or not pid_text.isdigit():
-        return bool(owner)  # not ours to check: only the age rule applies
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return owner in _LIVE_STORES
-    if os.name != "posix":
-        return True  # os.kill(pid, 0) would terminate the process on Windows
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _replace(
+    db: sqlite3.Connection, record: SessionRecord, answers: Sequence[AnswerRecord], owner: str
+) -> None:
+    db.execute("DELETE FROM sessions WHERE id = ?", (record.id,))  # answers go with it
+    db.execute(_INSERT, (*_row(record), owner))
+    db.executemany(
+        "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+        [(record.id, *_answer_row(answer)) for answer in answers],
+    )
 
 
 def _upsert_remembered(db: sqlite3.Connection, name: str, text: str | None, ms: int) -> None:
@@ -479,21 +524,27 @@ def _row(record: SessionRecord) -> tuple[object, ...]:
     )
 
 
-def _record(row: _SESSION_ROW, day_start_hour: int | None = None) -> SessionRecord:
-    (id_, exercise, title, digest, started, offset, zone, hour, ended, planned, practised,
-     outcome, steps, before, after, updated) = row  # fmt: skip
-    return SessionRecord(
-        id_, exercise, title, digest, from_ms(started), offset, zone,
-        hour if day_start_hour is None else day_start_hour,
-        None if ended is None else from_ms(ended), planned, practised,
-        cast(Outcome, outcome),  # the CHECK constraint keeps it one
-        steps, before, after, from_ms(updated),
-    )  # fmt: skip
+def _record(
+    row: _SESSION_ROW, abandoned: Callable[[str, int], bool], day_start_hour: int | None = None
+) -> SessionRecord:
+    *columns, owner = row
+    record = session_from_row(columns, day_start_hour)
+    if record.outcome == "open" and abandoned(str(owner or ""), to_ms(record.updated_at)):
+        ended = record.ended_at or record.updated_at
+        return dataclasses.replace(record, outcome="interrupted", ended_at=ended)
+    return record
 
 
-def _answer(row: tuple[str, int, str, str, str | None, int]) -> AnswerRecord:
-    session_id, position, prompt, answer, remember_as, answered = row
-    return AnswerRecord(session_id, position, prompt, answer, remember_as, from_ms(answered))
+def _possible_sum(count: int, seconds: float) -> bool:
+    return 0 <= seconds <= count * MAX_SECONDS  # False for NaN and Infinity too
+
+
+def _text_or(value: object, default: str) -> str:
+    return value if isinstance(value, str) else default
+
+
+def _int_or(value: object, default: int) -> int:
+    return value if isinstance(value, int) else default
 
 
 def _answer_row(answer: AnswerRecord) -> tuple[object, ...]:

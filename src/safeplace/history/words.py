@@ -2,14 +2,18 @@
 
 One read of one table; the history proper (migrations, repairs, writing) opens later on its
 own thread. No file yet, a damaged or busy file: no words, and the exercise shows its
-defaults, as it did before anything was remembered.
+defaults, as it did before anything was remembered. Rows are data, whatever wrote them (an
+import, another program): a name that is not a name is left out, and words are printable.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from pathlib import Path
+
+from safeplace.exercise.text import NAME_PATTERN, printable
 
 REMEMBERED_WORDS = "SELECT name, text FROM remembered WHERE text IS NOT NULL ORDER BY name"
 PEEK_TIMEOUT_SECONDS = 0.25
@@ -27,4 +31,8 @@ def peek_remembered(history_db: Path) -> dict[str, str]:
             rows = connection.execute(REMEMBERED_WORDS).fetchall()
         except sqlite3.Error:
             return {}
-    return {name: text for name, text in rows if isinstance(name, str) and isinstance(text, str)}
+    return {
+        name: printable(text)
+        for name, text in rows
+        if isinstance(name, str) and re.fullmatch(NAME_PATTERN, name) and isinstance(text, str)
+    }

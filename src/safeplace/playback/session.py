@@ -10,6 +10,10 @@ the next segment then starts at that moment.
 :meth:`Session.advance` brings the session up to the clock and reports what happened since
 the last call as plain events; every operation returns its events the same way. After the
 session has finished or ended, operations do nothing and return ``[]``.
+
+Two things the person did not say out loud are kept too: words being written into a prompt
+(:meth:`Session.keep_draft`), reported as an unfinished answer if the session ends there, and
+time while the process was stopped (:meth:`Session.continued`), which is a pause, not practice.
 """
 
 from __future__ import annotations
@@ -75,6 +79,8 @@ class Resumed:
 class Answered:
     segment: Segment
     text: str
+    unfinished: bool = False
+    """Words still being written when the session ended: kept, but never remembered."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,12 @@ class Session:
         self._cursor = _Cursor(0, 0.0)
         self._reached = 0
         self._reported_phase: tuple[int, int, int] | None = None
+        self._draft: tuple[int, str] | None = None  # (segment index, words being written)
+        self._last_read: float | None = None  # the clock when the session last read it
+
+    def _now(self) -> float:
+        self._last_read = now = self._clock()
+        return now
 
     # -- the active axis --
 
@@ -206,7 +218,7 @@ class Session:
     def active_elapsed(self) -> float:
         """Exercise seconds played: since the start, pauses excluded, times the speed; it
         stops at the finish."""
-        return self._clamp(self._raw_active(self._clock()))
+        return self._clamp(self._raw_active(self._now()))
 
     def _raw_active(self, now: float) -> float:
         if self._final_active is not None:
@@ -249,7 +261,7 @@ class Session:
         """Over, naturally (possibly not yet reported by :meth:`advance`) or ended early."""
         if self._final_active is not None:
             return True
-        return self._resolve(self._raw_active(self._clock())).index == len(self._segments)
+        return self._resolve(self._raw_active(self._now())).index == len(self._segments)
 
     @property
     def ended_early(self) -> bool:
@@ -295,7 +307,7 @@ class Session:
             return None
         if self._final_active is not None:
             return None
-        active = self._raw_active(self._clock())
+        active = self._raw_active(self._now())
         cursor = self._resolve(active)
         if cursor.index == len(self._segments):
             return 0.0
@@ -310,7 +322,7 @@ class Session:
         return max(ahead / self.speed, MIN_WAKE_SECONDS)
 
     def view(self) -> SessionView:
-        raw = self._raw_active(self._clock())
+        raw = self._raw_active(self._now())
         cursor = self._resolve(raw)
         count = len(self._segments)
         finished_naturally = cursor.index == count
@@ -371,16 +383,16 @@ class Session:
     def start(self) -> list[Event]:
         if self._started_at is not None:
             return []
-        self._started_at = self._clock()
+        self._started_at = self._now()
         return [Started(), *self._enter(0, 0.0)]
 
     def advance(self) -> list[Event]:
         """Bring the session up to the clock: every segment crossed since the last call is
         reported once, in order."""
-        return self._advance(self._raw_active(self._clock()))
+        return self._advance(self._raw_active(self._now()))
 
     def pause(self) -> list[Event]:
-        now = self._clock()
+        now = self._now()
         events = self._advance(self._raw_active(now))
         if not self._playing or self._paused_at is not None:
             return events
@@ -390,16 +402,27 @@ class Session:
     def resume(self) -> list[Event]:
         if not self._playing or self._paused_at is None:
             return []
-        self._paused_seconds += self._clock() - self._paused_at
+        self._paused_seconds += self._now() - self._paused_at
         self._paused_at = None
         return [Resumed()]
+
+    def continued(self) -> list[Event]:
+        """The process goes on after being stopped (SIGSTOP, ctrl+z): the time since the
+        session last read the clock (its last repaint) was not practice, so it is a pause."""
+        since, now = self._last_read, self._now()
+        if not self._playing or self._paused_at is not None or since is None:
+            return []
+        events = self._advance(self._raw_active(since))  # what happened before the stop
+        if self._playing:
+            self._paused_seconds += now - since
+        return [*events, *self._advance(self._raw_active(now))]
 
     def toggle_pause(self) -> list[Event]:
         return self.resume() if self._paused_at is not None else self.pause()
 
     def next(self) -> list[Event]:
         """Skip to the start of the next segment (a prompt or rating is left unanswered)."""
-        active = self._raw_active(self._clock())
+        active = self._raw_active(self._now())
         events = self._advance(active)
         if not self._playing:
             return events
@@ -408,7 +431,7 @@ class Session:
     def back(self) -> list[Event]:
         """Restart the current segment if well into it, otherwise go to the previous one.
         On a prompt or rating, always go to the previous segment."""
-        active = self._raw_active(self._clock())
+        active = self._raw_active(self._now())
         events = self._advance(active)
         if not self._playing:
             return events
@@ -422,7 +445,7 @@ class Session:
     def answer(self, text: str) -> list[Event]:
         """Answer the prompt being shown and move on. A blank answer counts as a skip.
         Control characters are dropped (text from people is data, never terminal codes)."""
-        active = self._raw_active(self._clock())
+        active = self._raw_active(self._now())
         events = self._advance(active)
         segment = self._current_waiting("prompt")
         if segment is None:
@@ -435,13 +458,18 @@ class Session:
                 self._remembered[segment.part.remember] = answer
         return [*events, *self._enter(segment.index + 1, active)]
 
+    def keep_draft(self, text: str) -> None:
+        """The words in the prompt being shown, as they are written (not yet an answer)."""
+        if self._current_waiting("prompt") is not None:
+            self._draft = (self._cursor.index, text)
+
     def rate(self, value: int) -> list[Event]:
         """Give the rating being asked for (0..10) and move on."""
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"a rating is a whole number, not {value!r}")
         if not MIN_RATING <= value <= MAX_RATING:
             raise ValueError(f"a rating is {MIN_RATING}..{MAX_RATING}, not {value}")
-        active = self._raw_active(self._clock())
+        active = self._raw_active(self._now())
         events = self._advance(active)
         segment = self._current_waiting("rate")
         if segment is None:
@@ -453,14 +481,23 @@ class Session:
 
     def end(self, reason: str = "stopped") -> list[Event]:
         """End before the natural finish (the person left). Reported once."""
-        now = self._clock()
+        now = self._now()
         events = self._advance(self._raw_active(now))
         if not self._playing:
             return events
+        unfinished = self._unfinished_answer()
         self._final_active = self._raw_active(now)
         self._paused_at = None
         self._ended_early = True
-        return [*events, EndedEarly(reason)]
+        return [*events, *unfinished, EndedEarly(reason)]
+
+    def _unfinished_answer(self) -> list[Event]:
+        segment = self._current_waiting("prompt")
+        draft = self._draft
+        if segment is None or draft is None or draft[0] != segment.index:
+            return []
+        words = printable(draft[1]).strip()
+        return [Answered(segment, words, unfinished=True)] if words else []
 
     # -- moving the cursor --
 
@@ -496,6 +533,7 @@ class Session:
         """Start segment ``index`` at ``start`` on the active axis (or finish past the end)."""
         self._cursor = _Cursor(index, start)
         self._reported_phase = None
+        self._draft = None
         if index == len(self._segments):
             self._final_active = start
             self._paused_at = None

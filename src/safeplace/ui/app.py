@@ -8,17 +8,19 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from rich.text import Text
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 
-from safeplace.exercise.text import printable
+from safeplace.exercise.text import one_line
 from safeplace.playback.clock import Clock
 from safeplace.playback.session import Session
 from safeplace.settings import Settings
@@ -92,6 +94,7 @@ class SafeplaceApp(App[int]):
         self.cursor_blink = options.get("cursor_blink", True)
         self.practice: Practice | None = None
         self.history_writer = HistoryWriter()
+        self._saving_settings = threading.Lock()
         self._first_frame_seen = False
         if self.requested_motion in MOTIONS:  # before any screen is composed
             self.animation_level = self.requested_motion  # type: ignore[assignment]
@@ -130,14 +133,14 @@ class SafeplaceApp(App[int]):
             self.set_keymap(self.settings.keymap)
         self._install_signal_handlers()
         for notice in self.notices:
-            self.notify(printable(notice), timeout=8, markup=False)  # file names are data
+            self.notify(one_line(notice), timeout=8, markup=False)  # file names are data
         if self.exercise_id is None:
             from safeplace.ui.screens.library import LibraryScreen
 
             self.push_screen(LibraryScreen())
             return
         if self.practice is None:  # get_default_screen found no such exercise
-            self.exit(1, message=Text(printable(f"No exercise with the id '{self.exercise_id}'.")))
+            self.exit(1, message=Text(one_line(f"No exercise with the id '{self.exercise_id}'.")))
 
     def _apply_theme(self) -> None:
         name = self.requested_theme
@@ -145,7 +148,7 @@ class SafeplaceApp(App[int]):
             self.theme = name
         else:
             self.notify(
-                printable(f"There is no theme called '{name}'; using the default."),
+                one_line(f"There is no theme called '{name}'; using the default."),
                 timeout=8,
                 markup=False,
             )
@@ -235,7 +238,7 @@ class SafeplaceApp(App[int]):
             return self.store
 
     def on_history_notice(self, message: HistoryNotice) -> None:
-        self.notify(printable(message.text), timeout=8, markup=False)
+        self.notify(one_line(message.text), timeout=8, markup=False)
 
     def end_running_practice(self) -> None:
         practice = self.practice
@@ -305,6 +308,45 @@ class SafeplaceApp(App[int]):
         if level in MOTIONS:
             self.animation_level = level  # type: ignore[assignment]
         self.set_keymap(settings.keymap)
+
+    def watch_theme(self, name: str) -> None:
+        """A theme chosen anywhere (the settings screen, or Textual's own "change theme" in the
+        palette) is the person's choice: keep it in the settings and save it. The theme this
+        run started with (from the settings, or --theme for this run only) is not saved."""
+        if name == self.requested_theme:
+            return  # applied by apply_settings or at start
+        self.requested_theme = name
+        self.settings = replace(self.settings, theme=name)
+        self.save_settings()
+
+    @work(thread=True, exclusive=True, group="settings")
+    def save_settings(self, done: Callable[[str], None] | None = None) -> None:
+        """Save the newest settings to config.yaml, off the event loop; the one save path.
+
+        ``done`` gets the sentence to show; without it only a failure is said, as a notice.
+        """
+        from safeplace.checked import CheckedCache
+        from safeplace.settings import save_settings
+
+        if self.paths is None:
+            return
+        try:
+            # Workers may overlap: one save at a time, each of the newest settings, so the
+            # file (and the remembered copy that spares the next start from validating it)
+            # always ends with the last change.
+            with self._saving_settings:
+                cache = CheckedCache(self.paths.checked_cache)
+                save_settings(self.settings, self.paths.config_file, cache)
+        except OSError as error:
+            reason = one_line(error.strerror or type(error).__name__)
+            message = f"Could not save your settings ({reason}); they apply until you quit."
+            self.call_from_thread(done or self._say_unsaved, message)
+            return
+        if done is not None:
+            self.call_from_thread(done, "Saved.")
+
+    def _say_unsaved(self, message: str) -> None:
+        self.notify(message, severity="warning", timeout=8, markup=False)
 
     def action_history(self) -> None:
         from safeplace.ui.screens.history import HistoryScreen

@@ -1,4 +1,8 @@
-"""The command palette (ctrl+p): start any exercise by name, open history, settings or help."""
+"""The command palette (ctrl+p): start any exercise by name, open history, settings or help.
+
+Titles and summaries come from files: each hit is built as Content, name and help line
+together, so Textual never parses them as markup (it parses a hit's ``help`` string).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,16 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+
+from safeplace.exercise.text import one_line
+from safeplace.ui.widgets.literal import literal_line
 
 if TYPE_CHECKING:
     from safeplace.ui.app import SafeplaceApp
+
+HELP_STYLE = "dim not bold"  # as the palette draws a hit's help line
 
 
 class SafeplaceCommands(Provider):
@@ -19,7 +28,7 @@ class SafeplaceCommands(Provider):
         for loaded in app.library.exercises.values():
             exercise = loaded.exercise
             yield (
-                f"Start: {exercise.title}",
+                one_line(f"Start: {exercise.title}"),
                 partial(app.start_from_palette, loaded),
                 f"{exercise.minutes} min · {exercise.summary}",
             )
@@ -30,11 +39,27 @@ class SafeplaceCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():
-            yield DiscoveryHit(Content(name), command, text=name, help=help_text)
+            yield DiscoveryHit(_prompt(Content(name), help_text), command, text=name)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, command, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
+                shown = _prompt(_highlight(matcher, name), help_text)
+                yield Hit(score, shown, command, text=name)
+
+
+def _prompt(name: Content, help_text: str) -> Content:
+    return Content("\n").join([name, literal_line(help_text, HELP_STYLE)])
+
+
+def _highlight(matcher: Matcher, name: str) -> Content:
+    """``name`` with the letters the query matched highlighted; Matcher.highlight would parse
+    ``name`` as markup."""
+    content = Content(name)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

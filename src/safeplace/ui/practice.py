@@ -40,8 +40,8 @@ class Practice:
     after_rating: int | None = field(default=None)
 
     def record(self, events: list[Any]) -> None:
-        if events:
-            self.log.record(self.session, events)
+        """Called at every repaint: the log keeps the time even when nothing happened."""
+        self.log.record(self.session, events)
 
     def rate_after(self, value: int) -> None:
         self.after_rating = value

@@ -1,7 +1,9 @@
 """Forwarding a session's events to the history, off the UI thread.
 
 The UI is the glue between playback and history (DESIGN: the layers). Writes go through one
-worker thread, in order, so a slow disk or a locked database never stalls a breath.
+worker thread, in order, so a slow disk or a locked database never stalls a breath. Practised
+time is written at every step and every ``SAVE_EVERY_SECONDS`` within a step, so a kill loses
+no more than that.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 # How long the writer waits for the first frame before it starts anyway.
 HOLD_SECONDS = 1.0
+# Practised seconds between two writes of the time within a long step.
+SAVE_EVERY_SECONDS = 10.0
 
 
 class PracticeLog:
@@ -51,6 +55,8 @@ class PracticeLog:
         self._failure: str | None = None
         self._loaded = loaded
         self._writer = writer
+        self._saved_seconds = 0.0  # practised time as last sent to the recorder
+        self._over = False
 
     @property
     def problem(self) -> str | None:
@@ -58,8 +64,12 @@ class PracticeLog:
         return self._failure if recorder is None else recorder.problem
 
     def record(self, session: Session, events: list[Any]) -> None:
+        """Forward ``events``, and the time practised once it has grown by a few seconds
+        (the player calls this at every repaint, with or without events)."""
         # Arguments are read now, on the UI thread; only the writing happens later.
         practised, reached = session.practised_seconds, session.steps_reached
+        if not events and (self._over or practised - self._saved_seconds < SAVE_EVERY_SECONDS):
+            return
         for event in events:
             if isinstance(event, Started):
                 exercise = self._loaded.exercise
@@ -71,32 +81,40 @@ class PracticeLog:
                     session.timeline.timed_seconds / session.speed,
                 )
             elif isinstance(event, StepStarted):
-                self._submit("step_reached", reached, practised)
+                self._keep_time(reached, practised)
             elif isinstance(event, Answered):
                 remember = event.segment.part.remember
                 question = session.render(event.segment.text)
-                self._submit("answer", question, event.text, remember)
+                self._submit("answer", question, event.text, remember, unfinished=event.unfinished)
             elif isinstance(event, Rated) and event.moment in ("before", "after"):
                 self._submit("rating", event.moment, event.value)
             elif isinstance(event, Finished):
+                self._over = True
                 self._submit("finish", practised, reached)
                 self._submit("close")
             elif isinstance(event, EndedEarly):
+                self._over = True
                 self._submit("end_early", practised, reached)
                 self._submit("close")
+        if not self._over and practised - self._saved_seconds >= SAVE_EVERY_SECONDS:
+            self._keep_time(reached, practised)
 
     def rate_after(self, value: int) -> None:
         """The closing screen's rating; the recorder accepts it after the end."""
         self._submit("rating", "after", value)
         self._submit("close")
 
-    def _submit(self, method: str, *args: object) -> None:
-        if self._writer is None:
-            self._call(method, args)
-        else:
-            self._writer.submit(self._call, method, args)
+    def _keep_time(self, reached: int, practised: float) -> None:
+        self._saved_seconds = practised
+        self._submit("step_reached", reached, practised)
 
-    def _call(self, method: str, args: tuple[object, ...]) -> None:
+    def _submit(self, method: str, *args: object, **options: object) -> None:
+        if self._writer is None:
+            self._call(method, args, options)
+        else:
+            self._writer.submit(self._call, method, args, options)
+
+    def _call(self, method: str, args: tuple[object, ...], options: dict[str, object]) -> None:
         """Runs on the writer thread, one call at a time."""
         if self._make_recorder is not None:
             make, self._make_recorder = self._make_recorder, None
@@ -108,7 +126,7 @@ class PracticeLog:
                     "it goes on all the same."
                 )
         if self._recorder is not None:
-            getattr(self._recorder, method)(*args)
+            getattr(self._recorder, method)(*args, **options)
 
 
 class HistoryWriter(ThreadPoolExecutor):
@@ -159,8 +177,10 @@ def open_practice_log(
 
 
 def open_history(paths: Paths) -> tuple[HistoryStore | None, str | None]:
-    """Open the history; practice goes on without it when it cannot be opened."""
+    """Open the history and merge what waits for it; practice goes on without it when it
+    cannot be opened."""
     from safeplace.history.database import HistoryUnavailable
+    from safeplace.history.pending import merge_pending
     from safeplace.history.store import HistoryStore
 
     try:
@@ -171,7 +191,6 @@ def open_history(paths: Paths) -> tuple[HistoryStore | None, str | None]:
             if isinstance(error, HistoryUnavailable)
             else (f"Your history could not be opened ({error.__class__.__name__}).")
         )
-        return None, (
-            f"{why} Your practice can go on; sessions wait in a small file until they can be saved."
-        )
+        return None, f"{why} Your practice can go on, and safeplace keeps trying to save it."
+    merge_pending(store, paths.pending_file)  # sessions that waited join the history now
     return store, store.notice

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Footer, Static
 
 from safeplace.ui.screens.base import SafeplaceScreen
+from safeplace.ui.widgets.literal import literal_line
 from safeplace.ui.widgets.rating import RatingScale
 
 if TYPE_CHECKING:
@@ -35,16 +35,16 @@ class ClosingScreen(SafeplaceScreen[None]):
     def compose(self) -> ComposeResult:
         summary = self.practice.summary()
         with Vertical(id="closing"):
-            yield Static(Content(summary.headline), id="closing-headline")
-            yield Static(Content(summary.detail), id="closing-detail")
+            yield Static(literal_line(summary.headline), id="closing-headline")
+            yield Static(literal_line(summary.detail), id="closing-detail")
             if summary.invite_rating:
                 yield Static("How do you feel now, if you'd like to say?", id="rate-again")
                 low, high = self.practice.rating_labels()
                 yield RatingScale(low, high, id="closing-rating")
-            yield Static(Content(summary.change_line), id="closing-change")
-            yield Static(Content(summary.gentle_line), id="closing-gentle")
+            yield Static(literal_line(summary.change_line), id="closing-change")
+            yield Static(literal_line(summary.gentle_line), id="closing-gentle")
             if self.practice.log.problem:
-                yield Static(Content(self.practice.log.problem), id="closing-problem")
+                yield Static(literal_line(self.practice.log.problem), id="closing-problem")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -56,7 +56,7 @@ class ClosingScreen(SafeplaceScreen[None]):
         message.stop()
         self.practice.rate_after(message.value)
         summary = self.practice.summary()
-        self.query_one("#closing-change", Static).update(Content(summary.change_line))
+        self.query_one("#closing-change", Static).update(literal_line(summary.change_line))
         for widget in self.query("#closing-rating, #rate-again"):
             widget.display = False
         self.set_focus(None)

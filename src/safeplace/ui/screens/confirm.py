@@ -12,9 +12,11 @@ from textual.widgets import Button, Static
 
 
 class ConfirmEnd(ModalScreen[bool]):
-    """True when the person wants to stop here."""
+    """True when the person wants to stop here. ``note``: what stopping does to words being
+    written (our own sentence, never text from a file)."""
 
     CSS_PATH = "dialog.tcss"  # loaded when first shown
+    DEFAULT_CSS = "#dialog-note { height: auto; margin-bottom: 1; color: $text; }"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(False)", "keep going", id="confirm.keep"),
@@ -23,10 +25,16 @@ class ConfirmEnd(ModalScreen[bool]):
         Binding("left,right,up,down", "app.focus_next", show=False),
     ]
 
+    def __init__(self, note: str | None = None) -> None:
+        super().__init__()
+        self.note = note
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Stop here?", id="dialog-title")
             yield Static("Stopping is always fine. What you did still counts.", id="dialog-text")
+            if self.note:
+                yield Static(self.note, id="dialog-note", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button("Stop here", id="stop", variant="primary")
                 yield Button("Keep going", id="keep")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,16 +13,11 @@ from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from safeplace.history.days import today as practice_today
 from safeplace.history.records import SessionRecord
-from safeplace.history.stats import Stats, stats_from_store
+from safeplace.history.stats import Stats, how_it_ended, stats_from_store
 from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.heatmap import Heatmap
+from safeplace.ui.widgets.literal import literal_cell, literal_line
 
-OUTCOME_WORDS = {
-    "completed": "done",
-    "ended-early": "stopped early",
-    "interrupted": "interrupted",
-    "open": "in progress",
-}
 RECENT_SESSIONS = 200
 
 
@@ -87,7 +81,7 @@ class HistoryScreen(SafeplaceScreen[None]):
     def _show_unavailable(self, reason: str = "") -> None:
         detail = f" ({reason})" if reason else ""
         self.query_one("#history-summary", Static).update(
-            f"Your history could not be read{detail}. Practice still works."
+            literal_line(f"Your history could not be read{detail}. Practice still works.")
         )
 
     def _show(self, stats: Stats, sessions: list[SessionRecord]) -> None:
@@ -102,7 +96,11 @@ class HistoryScreen(SafeplaceScreen[None]):
             if row.rated_pairs:
                 change += f"  ({row.rated_pairs} rated)"
             helps.add_row(
-                Text(row.title), str(row.count), f"{row.minutes:.0f}", change, key=row.exercise_id
+                literal_cell(row.title),
+                str(row.count),
+                f"{row.minutes:.0f}",
+                change,
+                key=row.exercise_id,
             )
         note = (
             "Lower after than before means the exercise eased things. "
@@ -117,9 +115,9 @@ class HistoryScreen(SafeplaceScreen[None]):
             after = "–" if record.rating_after is None else str(record.rating_after)
             table.add_row(
                 record.practice_day.isoformat(),
-                Text(record.title),
+                literal_cell(record.title),
                 f"{record.practised_seconds / 60:.0f}",
-                OUTCOME_WORDS.get(record.outcome, record.outcome),
+                literal_cell(how_it_ended(record, stats.today)),
                 f"{before} → {after}",
                 key=record.id,
             )

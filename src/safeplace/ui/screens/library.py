@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from safeplace.ui.screens.base import SafeplaceScreen
+from safeplace.ui.widgets.literal import literal, literal_line
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
@@ -69,13 +70,13 @@ class LibraryScreen(SafeplaceScreen[None]):
             if not group:
                 continue
             options.add_option(
-                Option(
-                    Content.styled(CATEGORY_NAMES.get(category, category), "bold"), disabled=True
-                )
+                Option(literal_line(CATEGORY_NAMES.get(category, category), "bold"), disabled=True)
             )
             for loaded in group:
                 exercise = loaded.exercise
-                label = Content.assemble("  ", exercise.title, (f"  {exercise.minutes} min", "dim"))
+                label = Content.assemble(
+                    "  ", literal_line(exercise.title), (f"  {exercise.minutes} min", "dim")
+                )
                 options.add_option(Option(label, id=exercise.id))
         first = next(
             (i for i in range(options.option_count) if not options.get_option_at_index(i).disabled),
@@ -104,20 +105,17 @@ class LibraryScreen(SafeplaceScreen[None]):
             return
         exercise = loaded.exercise
         lines = [
-            Content.styled(exercise.title, "bold"),
+            literal_line(exercise.title, "bold"),
             Content(""),
-            Content(exercise.summary),
+            literal(exercise.summary),
             Content(""),
             Content(f"About {exercise.minutes} min"),
         ]
         if exercise.suits:
             lines.append(Content("Suits: " + ", ".join(STATE_WORDS[s] for s in exercise.suits)))
         if exercise.cautions:
-            lines.append(
-                Content(
-                    "Good to know: " + ", ".join(c.replace("-", " ") for c in exercise.cautions)
-                )
-            )
+            cautions = ", ".join(c.replace("-", " ") for c in exercise.cautions)
+            lines.append(literal_line(f"Good to know: {cautions}"))
         lines += [Content(""), Content.styled("Enter to begin", "dim")]
         self.query_one("#exercise-preview", Static).update(Content("\n").join(lines))
 

@@ -1,7 +1,9 @@
 """The player: one exercise, at exactly the pace it defines.
 
 The screen keeps no time. A repaint timer asks the session (which reads the clock) where it
-is, and forwards the session's events to the practice log. Timers only repaint.
+is, and forwards the session's events to the practice log. Timers only repaint. When the
+process goes on after being stopped (SIGCONT), the session is told, and counts the stopped
+time as a pause.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
@@ -24,6 +25,8 @@ from safeplace.playback.session import (
     StepStarted,
 )
 from safeplace.ui.screens.base import SafeplaceScreen
+from safeplace.ui.stops import ContinueWatch
+from safeplace.ui.widgets.literal import literal, literal_line
 from safeplace.ui.widgets.pacer import Pacer, phase_name
 from safeplace.ui.widgets.progress import ProgressLine
 
@@ -38,6 +41,8 @@ REPAINT_HZ = {"full": 10.0, "basic": 2.0, "none": 1.0}
 TOO_SMALL = (30, 8)
 STEP_TEXT_IDS = ("step-intro", "step-text", "step-count")
 PAUSED = "Paused\n\nTake all the time you need.\nPress space to go on, or escape to stop."
+WORDS_KEPT = "What you have written here is kept as an unfinished answer."
+WORDS_LOST = "What you have written here will not be kept: your settings keep no answers."
 
 
 class PlayerScreen(SafeplaceScreen[None]):
@@ -70,6 +75,8 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._shown_time_left = ""
         self._boundary_due: float | None = None
         self._shown_texts: dict[str, str] = {}
+        self._shown_problem: str | None = None
+        self._stops = ContinueWatch(self._continued)
 
     def compose(self) -> ComposeResult:
         # The first step is drawn as composed: its words are in the first frame, with no
@@ -79,11 +86,11 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._shown_texts = dict(zip(STEP_TEXT_IDS, _step_texts(first), strict=True))
         exercise = self.practice.loaded.exercise
         with Vertical(id="player"):
-            yield Static(Content(exercise.title), id="exercise-title")
+            yield Static(literal_line(exercise.title), id="exercise-title")
             yield Static(self._shown_time_left, id="time-left")
             with Center(id="stage"):
                 for widget_id, text in self._shown_texts.items():
-                    yield Static(Content(text), id=widget_id)
+                    yield Static(literal(text), id=widget_id)
                 yield Pacer(id="pacer")
                 # The answer box and the rating scale join here when first needed.
             yield ProgressLine(id="progress")
@@ -102,6 +109,10 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self._tick)
         self._schedule_boundary()
         self._check_size()
+        self._stops.start()
+
+    def on_unmount(self) -> None:
+        self._stops.stop()
 
     # -- time ----------------------------------------------------------------------------
 
@@ -112,6 +123,12 @@ class PlayerScreen(SafeplaceScreen[None]):
             self._stop_timers()
             return
         self._handle(self.session.advance())
+
+    def _continued(self) -> None:
+        """The process was stopped and goes on: that time was no practice (the session
+        counts it as a pause)."""
+        if self.practice is self.safeplace.practice and self.is_attached:
+            self._handle(self.session.continued())
 
     def _schedule_boundary(self) -> None:
         """Wake exactly at the next step boundary, so steps change on time, not on a tick."""
@@ -176,14 +193,25 @@ class PlayerScreen(SafeplaceScreen[None]):
             self._shown_time_left = time_left
             self._time_left.update(time_left)
         problem = self.practice.log.problem
-        if problem and not self.has_class("-unsaved"):
-            note = Static(Content(problem), id="save-problem")
-            self.query_one("#player").mount(note, before="#progress")
-            self.add_class("-unsaved")
+        if problem != self._shown_problem:
+            self._show_problem(problem)
         if view.is_paused != self.has_class("-paused"):
             if view.is_paused:
                 self._mount_once("pause-overlay", PAUSED)
             self.set_class(view.is_paused, "-paused")
+
+    def _show_problem(self, problem: str | None) -> None:
+        """The note on saving says what holds now, and goes once the session is saved."""
+        self._shown_problem = problem
+        notes = self.query("#save-problem")
+        if problem is None:
+            notes.remove()
+        elif notes:
+            notes.first(Static).update(literal_line(problem))
+        else:
+            note = Static(literal_line(problem), id="save-problem")
+            self.query_one("#player").mount(note, before="#progress")
+        self.set_class(problem is not None, "-unsaved")
 
     def _show_segment(self, view: SessionView) -> None:
         segment = view.segment
@@ -200,11 +228,11 @@ class PlayerScreen(SafeplaceScreen[None]):
         for widget_id, text in zip(STEP_TEXT_IDS, _step_texts(view), strict=True):
             if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
                 self._shown_texts[widget_id] = text
-                self.query_one(f"#{widget_id}", Static).update(Content(text))
+                self.query_one(f"#{widget_id}", Static).update(literal(text))
         if kind == "prompt":
             answer = self._answer_box()
             answer.text = ""
-            answer.placeholder = view.hint or "Write as much or as little as you like."
+            answer.placeholder = literal(view.hint or "Write as much or as little as you like.")
             answer.focus()
         elif kind == "rate":
             rating = self._rating_scale()
@@ -273,6 +301,10 @@ class PlayerScreen(SafeplaceScreen[None]):
             # text from that queue, after them, keeps every word.
             self._answer.call_later(self._submit_answer, view.segment.index)
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Words being written are kept by the session, so however it ends they are not lost."""
+        self.session.keep_draft(event.text_area.text)
+
     def _submit_answer(self, index: int) -> None:
         view = self.session.view()
         if view.segment.index != index or self._answer is None:
@@ -299,7 +331,14 @@ class PlayerScreen(SafeplaceScreen[None]):
             elif not was_paused and self.session.view().is_paused:
                 self._handle(self.session.resume())
 
-        self.app.push_screen(ConfirmEnd(), decided)
+        self.app.push_screen(ConfirmEnd(self._words_note(view)), decided)
+
+    def _words_note(self, view: SessionView) -> str | None:
+        """What stopping does to words written in the prompt shown, if there are any."""
+        answer = self._answer
+        if view.segment.kind != "prompt" or answer is None or not answer.text.strip():
+            return None
+        return WORDS_KEPT if self.safeplace.settings.keep_answers else WORDS_LOST
 
     def action_ground(self) -> None:
         self.safeplace.ground_me(self.practice)

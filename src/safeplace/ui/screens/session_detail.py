@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from safeplace.history.outcomes import outcome_words
 from safeplace.history.records import AnswerRecord, SessionRecord
+from safeplace.ui.widgets.literal import literal, literal_line
 
 if TYPE_CHECKING:
     from safeplace.ui.app import SafeplaceApp
@@ -35,15 +37,15 @@ class SessionDetail(ModalScreen[None]):
         lines = [
             f"{started}",
             f"{record.practised_seconds / 60:.1f} of {record.planned_seconds / 60:.0f} min"
-            f" · {record.outcome.replace('-', ' ')}",
+            f" · {outcome_words(record.outcome)}",
         ]
         if record.rating_before is not None or record.rating_after is not None:
             before = "–" if record.rating_before is None else record.rating_before
             after = "–" if record.rating_after is None else record.rating_after
             lines.append(f"Before {before} → after {after}")
         with VerticalScroll(id="help"):
-            yield Static(Content(record.title), id="help-title")
-            yield Static(Content("\n".join(lines)))
+            yield Static(literal_line(record.title), id="help-title")
+            yield Static(literal("\n".join(lines)))
             yield Static("", id="detail-answers")
             yield Static("Press escape to go back.", id="help-close")
 
@@ -67,7 +69,7 @@ class SessionDetail(ModalScreen[None]):
             return
         parts = []
         for answer in answers:
-            parts.append(Content.styled(answer.prompt, "italic"))
-            parts.append(Content(answer.answer))
+            parts.append(literal(answer.prompt, "italic"))
+            parts.append(literal(answer.answer))
             parts.append(Content(""))
         self.query_one("#detail-answers", Static).update(Content("\n").join(parts))

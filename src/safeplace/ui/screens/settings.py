@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import fields, replace
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Footer, Select, Static, Switch
 
-from safeplace.checked import CheckedCache
-from safeplace.settings import Settings, save_settings
+from safeplace.settings import Settings
 from safeplace.ui.screens.base import SafeplaceScreen
-
-_SAVING = threading.Lock()
 
 SWITCHES = {
     "bell": "Ring the terminal bell on breath changes (one ring in, two out)",
@@ -100,6 +95,13 @@ class SettingsScreen(SafeplaceScreen[None]):
             yield Static("", id="settings-status")
         yield Footer(show_command_palette=False)
 
+    def on_mount(self) -> None:
+        # A theme chosen meanwhile from the palette (ctrl+p works here too) shows here at once.
+        self.watch(self.app, "theme", self._show_theme, init=False)
+
+    def _show_theme(self, name: str) -> None:
+        self.query_one("#theme", Select).value = name
+
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self._change(event.switch.id or "", event.value)
 
@@ -115,24 +117,11 @@ class SettingsScreen(SafeplaceScreen[None]):
             return
         updated = replace(current, **{name: value})
         self.safeplace.apply_settings(updated)
-        self._save()
+        self.safeplace.save_settings(done=self._saved)
 
-    @work(thread=True, exclusive=True, group="settings")
-    def _save(self) -> None:
-        paths = self.safeplace.paths
-        if paths is None:
-            return
-        try:
-            # Workers may overlap: one save at a time, each of the newest settings, so the
-            # file (and the remembered copy that spares the next start from validating it)
-            # always ends with the last change.
-            with _SAVING:
-                newest = self.safeplace.settings
-                save_settings(newest, paths.config_file, CheckedCache(paths.checked_cache))
-            message = "Saved."
-        except OSError as error:
-            message = f"Could not save your settings ({error.strerror}); they apply until you quit."
-        self.app.call_from_thread(self.query_one("#settings-status", Static).update, message)
+    def _saved(self, message: str) -> None:
+        if self.is_attached:  # the person may have left the screen meanwhile
+            self.query_one("#settings-status", Static).update(message)
 
 
 def _row(label: str, control: Widget) -> Horizontal:

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from safeplace.exercise.text import one_line
 from safeplace.ui.widgets.layout import append_centred
 
 
@@ -77,7 +78,7 @@ class RatingScale(Widget, can_focus=True):
                 text.append(" ")
         text.append(" " * max(0, width - left - scale_width))  # full width: stays put when centred
         text.append("\n")
-        ends = f"0 {self.low}", f"{self.high} 10"
+        ends = f"0 {one_line(self.low)}", f"{one_line(self.high)} 10"  # words from a file
         gap = max(1, scale_width - len(ends[0]) - len(ends[1]))
         append_centred(text, ends[0] + " " * gap + ends[1], width, label)
         text.append("\n")
