@@ -70,7 +70,7 @@ class Practice:
         amount = "less than a minute" if minutes < 1 else f"{round(minutes)} min"
         if self.session.view().ended_early:
             headline = f"{exercise.title}: you stopped after {amount}."
-            detail = "Stopping is fine. What you did still counts."
+            detail = "Stopping is fine. You made time for yourself."
         else:
             headline = f"{exercise.title}: you reached the end."
             detail = f"{amount[0].upper()}{amount[1:]} of practice."

@@ -32,7 +32,7 @@ class ConfirmEnd(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Stop here?", id="dialog-title")
-            yield Static("Stopping is always fine. What you did still counts.", id="dialog-text")
+            yield Static("Stopping is always fine, whenever you like.", id="dialog-text")
             if self.note:
                 yield Static(self.note, id="dialog-note", markup=False)
             with Horizontal(id="dialog-buttons"):
