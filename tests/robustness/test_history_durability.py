@@ -1,5 +1,5 @@
 """Nothing is lost: SIGKILL at random points, two writers at once, damaged files, full and
-read-only disks (shared/research/reliability.md §7, S1-S8)."""
+read-only disks."""
 
 from __future__ import annotations
 
@@ -134,10 +134,12 @@ def test_sigkill_at_random_points_loses_no_acknowledged_session(db_path: Path) -
         if not steps:  # killed while opening: the schema may not be there yet
             continue
         assert integrity(db_path) == "ok", f"after kill {kill}"
-        stored = {
-            row[0]: row[1:]
-            for row in rows(db_path, "SELECT id, outcome, steps_reached FROM sessions")
-        }
+        stored: dict[object, tuple[object, int]] = {}
+        for row_id, outcome, steps_reached in rows(
+            db_path, "SELECT id, outcome, steps_reached FROM sessions"
+        ):
+            assert isinstance(steps_reached, int)
+            stored[row_id] = (outcome, steps_reached)
         answers = rows(db_path, "SELECT session_id, count(*) FROM answers GROUP BY session_id")
         assert set(steps) <= set(stored), "an acknowledged session is missing"
         assert all(stored[s][1] >= n for s, n in steps.items()), "acknowledged progress lost"

@@ -7,7 +7,7 @@ deliberate change (and only then).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from textual.pilot import Pilot
@@ -177,7 +177,9 @@ def _fill_history(store: HistoryStore) -> None:
         )
         store.set_rating(session, "before", before)
         store.set_rating(session, "after", after)
-        outcome = "ended-early" if days_ago == 5 else "completed"
+        outcome: Literal["completed", "ended-early"] = (
+            "ended-early" if days_ago == 5 else "completed"
+        )
         store.finish(
             session,
             outcome,

@@ -1,6 +1,6 @@
 """Opening the history's SQLite file safely: checks, pragmas, migrations, failure reasons.
 
-Choices (facts in shared/research/reliability.md §4):
+Choices (why, in docs/architecture.md, "The way of a finished step to a row"):
 
 - WAL with ``synchronous=FULL``: a commit that returned survives a crash or a power cut.
 - The schema is versioned with ``user_version``; each migration commits with its bump.

@@ -1,6 +1,6 @@
 """The practice record: one SQLite file under the data folder, written so that nothing is lost.
 
-Choices (facts in shared/research/reliability.md §4):
+Choices (why, in docs/architecture.md, "The way of a finished step to a row"):
 
 - Every write is an explicit ``BEGIN IMMEDIATE … COMMIT`` (``isolation_level=None``), so a
   second writer waits for the busy timeout instead of failing with ``SQLITE_BUSY_SNAPSHOT``.

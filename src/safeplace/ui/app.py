@@ -63,7 +63,7 @@ class SafeplaceApp(App[int]):
     TITLE = "safeplace"
     COMMANDS = App.COMMANDS | {lambda: _palette_commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "quit", show=False, priority=True, id="app.quit"),
+        Binding("ctrl+q", "quit", "quit", show=False, priority=True, id="app.quit", tooltip="quit"),
         Binding("ctrl+c", "quit", "quit", show=False, id="app.interrupt"),
     ]
 
@@ -288,10 +288,10 @@ class SafeplaceApp(App[int]):
     # -- app-wide actions ----------------------------------------------------------------
 
     def action_help(self) -> None:
-        from safeplace.ui.screens.help import HelpScreen
+        from safeplace.ui.screens.help import HelpScreen, key_lines
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.settings.crisis_region))
+            self.push_screen(HelpScreen(self.settings.crisis_region, key_lines(self)))
 
     def action_settings(self) -> None:
         from safeplace.ui.screens.settings import SettingsScreen

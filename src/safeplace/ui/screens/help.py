@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
-
-KEYS = """\
-[b]In an exercise[/b]
-  space        pause and go on
-  →  ←         next step / back
-  escape       stop (you will be asked once)
-  g            ground me: a short eyes-open routine, right now
-  ctrl+s       continue after writing an answer
-  s            skip a question
-  0-9, ← →     choose a rating, enter to keep it
-
-[b]Anywhere[/b]
-  ? or f1      this help
-  h            your history (from the library or after an exercise)
-  o            settings (from the library)
-  ctrl+p       find anything: start an exercise by name, history, settings
-  ctrl+q       quit
-"""
 
 CRISIS_LINES = {
     "us": "United States: call or text 988 (Suicide & Crisis Lifeline), or text HOME to 741741.",
@@ -43,6 +26,20 @@ If you are in danger right now, call your local emergency number (112 or 911 in 
 """
 
 
+def key_lines(app: App[Any]) -> list[str]:
+    """The keys of the screen about to be covered, as this person has them (their keymap
+    included): safeplace's own bindings and the app's, each with its longer words."""
+    keys_by_words: dict[str, list[str]] = {}
+    for active in app.active_bindings.values():
+        binding = active.binding
+        if binding.id is None and active.node is not app:
+            continue  # a widget's generic keys (scrolling, focus): not worth a line
+        words = binding.tooltip or binding.description
+        if words:
+            keys_by_words.setdefault(words, []).append(app.get_key_display(binding))
+    return [f"  {' or '.join(keys):<12} {words}" for words, keys in keys_by_words.items()]
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialog.tcss"  # loaded when first shown
 
@@ -50,9 +47,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,f1,q", "dismiss", "close", id="help.close"),
     ]
 
-    def __init__(self, crisis_region: str = "other") -> None:
+    def __init__(self, crisis_region: str = "other", keys: Sequence[str] = ()) -> None:
         super().__init__()
         self.crisis_region = crisis_region
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         first = CRISIS_LINES.get(self.crisis_region, CRISIS_LINES["other"])
@@ -61,5 +59,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static("Help & safety", id="help-title")
             yield Static(SAFETY + "\n" + lines + "\n", id="help-safety")
-            yield Static(KEYS, id="help-keys")
+            yield Static("[b]Keys here[/b]", id="help-keys-title")
+            yield Static("\n".join(self.keys), id="help-keys", markup=False)  # a keymap is data
             yield Static("Press escape to go back.", id="help-close")

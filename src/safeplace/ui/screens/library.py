@@ -34,11 +34,17 @@ class LibraryScreen(SafeplaceScreen[None]):
     CSS_PATH = "library.tcss"  # loaded when first shown
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "search", id="library.search"),
-        Binding("g", "ground", "ground me", id="library.ground"),
-        Binding("h", "app.history", "history", id="library.history"),
+        Binding("slash", "search", "search", id="library.search", tooltip="search the exercises"),
+        Binding(
+            "g",
+            "ground",
+            "ground me",
+            id="library.ground",
+            tooltip="ground me: a short eyes-open routine, right now",
+        ),
+        Binding("h", "app.history", "history", id="library.history", tooltip="your history"),
         Binding("o", "app.settings", "settings", id="library.settings"),
-        Binding("question_mark,f1", "app.help", "help", id="library.help"),
+        Binding("question_mark,f1", "app.help", "help", id="library.help", tooltip="help & safety"),
         Binding("escape", "clear_search", "clear", show=False, id="library.clear"),
         Binding("q", "app.quit", "quit", id="library.quit"),
     ]

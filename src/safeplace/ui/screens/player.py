@@ -51,15 +51,36 @@ class PlayerScreen(SafeplaceScreen[None]):
     AUTO_FOCUS = ""  # focus follows the step: the answer box or the rating, else nothing
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", "pause", id="player.pause"),
-        Binding("right", "next", "next", id="player.next"),
-        Binding("left", "back", "back", id="player.back"),
-        Binding("escape", "end", "end", id="player.end"),
-        Binding("ctrl+c", "end", "end", show=False, priority=True, id="player.interrupt"),
-        Binding("g", "ground", "ground me", id="player.ground"),
-        Binding("s", "skip_question", "skip", id="player.skip"),
-        Binding("ctrl+s", "submit_answer", "continue", priority=True, id="player.submit"),
-        Binding("question_mark,f1", "help", "help", id="player.help"),
+        Binding("space", "toggle_pause", "pause", id="player.pause", tooltip="pause and go on"),
+        Binding("right", "next", "next", id="player.next", tooltip="next step"),
+        Binding("left", "back", "back", id="player.back", tooltip="back a step"),
+        Binding("escape", "end", "end", id="player.end", tooltip="stop (you will be asked once)"),
+        Binding(
+            "ctrl+c",
+            "end",
+            "end",
+            show=False,
+            priority=True,
+            id="player.interrupt",
+            tooltip="stop (you will be asked once)",
+        ),
+        Binding(
+            "g",
+            "ground",
+            "ground me",
+            id="player.ground",
+            tooltip="ground me: a short eyes-open routine, right now",
+        ),
+        Binding("s", "skip_question", "skip", id="player.skip", tooltip="skip a question"),
+        Binding(
+            "ctrl+s",
+            "submit_answer",
+            "continue",
+            priority=True,
+            id="player.submit",
+            tooltip="continue after writing an answer",
+        ),
+        Binding("question_mark,f1", "help", "help", id="player.help", tooltip="help & safety"),
     ]
 
     def __init__(self, practice: Practice) -> None:
@@ -345,7 +366,7 @@ class PlayerScreen(SafeplaceScreen[None]):
 
     def action_help(self) -> None:
         """Help pauses the exercise, and going back resumes it (if it was running)."""
-        from safeplace.ui.screens.help import HelpScreen
+        from safeplace.ui.screens.help import HelpScreen, key_lines
 
         view = self.session.view()
         pause_here = not (view.is_paused or view.is_waiting or view.is_finished)
@@ -356,7 +377,9 @@ class PlayerScreen(SafeplaceScreen[None]):
             if pause_here and self.session.view().is_paused:
                 self._handle(self.session.resume())
 
-        self.app.push_screen(HelpScreen(self.safeplace.settings.crisis_region), back)
+        self.app.push_screen(
+            HelpScreen(self.safeplace.settings.crisis_region, key_lines(self.app)), back
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         view = self.session.view()
