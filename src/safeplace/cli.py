@@ -16,6 +16,7 @@ from typing import Any
 from safeplace import __version__
 from safeplace.checked import CheckedCache
 from safeplace.exercise.text import escaped, one_line, printable
+from safeplace.logfile import LOG_OPTION, LOG_VARIABLE, start_log, take_log_option
 from safeplace.paths import Paths, resolve_paths
 from safeplace.settings import Settings, load_settings
 
@@ -36,6 +37,11 @@ def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
         epilog=SCOPE_NOTE,
     )
     parser.add_argument("--version", action="version", version=f"safeplace {__version__}")
+    parser.add_argument(
+        LOG_OPTION,
+        metavar="FILE",
+        help=f"explain any save problems in FILE (also {LOG_VARIABLE}=FILE); off by default",
+    )
     library_options = argparse.ArgumentParser(add_help=False)
     library_options.add_argument(
         "--exercises",
@@ -84,6 +90,9 @@ def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
 
 
 def run(argv: list[str]) -> int:
+    argv, log_file = take_log_option(argv)
+    if log_file is not None and (problem := start_log(log_file)) is not None:
+        _say_error(problem)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["start", *argv]
     starts_app = argv[0] in APP_COMMANDS
