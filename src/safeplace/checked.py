@@ -1,7 +1,7 @@
 """Results of checking files, remembered between runs so a start needs no validation.
 
-Validating an exercise or the settings file needs PyYAML and pydantic, which take longer to
-import than the whole player takes to draw. Like Python's own ``.pyc`` files, a result is
+Validating an exercise needs PyYAML and pydantic, and reading the settings file needs PyYAML;
+they take longer to import than the whole player takes to draw. Like Python's own ``.pyc`` files, a result is
 kept with the file's fingerprint (size, modification time, inode, change time) and reused
 only while that fingerprint, safeplace's version and the code that shapes the results are
 unchanged. Anything else (a missing, damaged or foreign cache) simply means "check again":

@@ -252,7 +252,7 @@ def test_validate_paths(tmp_path: Path) -> None:
         f"{twin}:1:5: id: 'good' is already used by {good}; give each exercise its own id",
         f"{missing}:1:1: no such file or folder",
     ]
-    assert Library.validate_paths([good]) == []
+    assert validate_paths([good]) == []
     (tmp_path / "empty").mkdir()
     assert [str(p) for p in validate_paths([tmp_path / "empty"])] == [
         f"{tmp_path / 'empty'}:1:1: no .yaml or .yml files in this folder"

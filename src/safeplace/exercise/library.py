@@ -103,10 +103,6 @@ class Library:
                 return loaded
         return tagged[0] if tagged else None
 
-    @staticmethod
-    def validate_paths(paths: Sequence[Path]) -> list[Problem]:
-        return validate_paths(paths)
-
 
 def load_library(
     paths: Paths,
