@@ -68,7 +68,7 @@ def main() -> int:
     ]
     worst = 0
     for step in steps:
-        print("$", " ".join(Path(step[0]).name for _ in [0]), *step[1:], flush=True)
+        print("$", Path(step[0]).name, *step[1:], flush=True)
         worst = max(worst, subprocess.run(step, cwd=ROOT).returncode)
     print("the suite passes on the newest releases." if worst == 0 else "see the failures above.")
     return worst

@@ -1,11 +1,11 @@
 """Results of checking files, remembered between runs so a start needs no validation.
 
 Validating an exercise needs PyYAML and pydantic, and reading the settings file needs PyYAML;
-they take longer to import than the whole player takes to draw. Like Python's own ``.pyc`` files, a result is
-kept with the file's fingerprint (size, modification time, inode, change time) and reused
-only while that fingerprint, safeplace's version and the code that shapes the results are
-unchanged. Anything else (a missing, damaged or foreign cache) simply means "check again":
-the cache can be deleted at any time and is never a source of truth.
+they take longer to import than the whole player takes to draw. Like Python's own ``.pyc``
+files, a result is kept with the file's fingerprint (size, modification time, inode, change
+time) and reused only while that fingerprint, safeplace's version and the code that shapes
+the results are unchanged. Anything else (a missing, damaged or foreign cache) simply means
+"check again": the cache can be deleted at any time and is never a source of truth.
 
 Values are plain JSON, never pickle: a cache file is data, not code.
 """

@@ -50,7 +50,10 @@ class Bad:
 
 
 def text(data: bytes) -> Callable[[Path], None]:
-    return lambda path: path.write_bytes(data)
+    def make(path: Path) -> None:
+        path.write_bytes(data)
+
+    return make
 
 
 def fifo(path: Path) -> None:

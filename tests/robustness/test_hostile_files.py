@@ -21,9 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safeplace.exercise.loader import LoadError, load_exercise_file, load_exercise_text
+from safeplace.exercise.model import SayStep
 
 HEAD = "id: calm\ntitle: Calm\nsummary: A calm moment.\ncategory: breathing\n"
 PURE = "SAFEPLACE_PURE_YAML"
+
+# Not a speed target (`make bench` measures speed): a bomb that expanded, or a parser that
+# hung, would take minutes; a refusal on a loaded machine takes well under this.
+BLOWUP_SECONDS = 5.0
 
 
 @contextlib.contextmanager
@@ -138,7 +143,7 @@ def test_hostile_file_is_refused_quickly_and_located(
     elapsed = time.perf_counter() - start
     assert len(lines) == 1
     assert lines[0].startswith(expected) or expected in lines[0], lines[0]
-    assert elapsed < 1.0
+    assert elapsed < BLOWUP_SECONDS
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -179,18 +184,18 @@ def test_alias_bomb_costs_no_time_or_memory(tmp_path: Path, pure: bool) -> None:
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     assert problems_of(path)[0].startswith("1:5: anchors and aliases")
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < BLOWUP_SECONDS
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
     assert grown_kib < 20 * 1024
 
 
-@pytest.mark.timeout(2)
+@pytest.mark.timeout(10)
 def test_merge_bomb_is_refused_before_it_explodes(tmp_path: Path, pure: bool) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text(merge_bomb(12, 4))
     start = time.perf_counter()
     assert problems_of(path)[0].startswith("1:5: anchors and aliases")
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < BLOWUP_SECONDS
 
 
 # --- Y4: deep nesting cannot crash the interpreter ---------------------------------------------
@@ -247,7 +252,7 @@ def test_special_files_return_at_once(tmp_path: Path, pure: bool) -> None:
         start = time.perf_counter()
         [line] = problems_of(path)
         assert line.startswith("1:1: ") and words in line
-        assert time.perf_counter() - start < 1.0
+        assert time.perf_counter() - start < BLOWUP_SECONDS
 
 
 @pytest.mark.timeout(10)
@@ -261,7 +266,7 @@ def test_twenty_megabyte_scalar_is_never_read(tmp_path: Path) -> None:
         "1:1: the file is too large (20480 KiB; the limit is 256 KiB); "
         "exercises and settings are short text files"
     ]
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < BLOWUP_SECONDS
 
 
 # --- Y7, Y8, Y10: values, encodings and validation -----------------------------------------------
@@ -287,7 +292,8 @@ def test_yaml_11_surprises_never_slip_through(tmp_path: Path, pure: bool) -> Non
 def test_bom_is_accepted(tmp_path: Path, pure: bool) -> None:
     path = tmp_path / "ex.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + HEAD.encode() + b"steps:\n  - say: Caf\xc3\xa9.\n")
-    assert load_exercise_file(path).steps[0].say == "Café."  # type: ignore[union-attr]
+    step = load_exercise_file(path).steps[0]
+    assert isinstance(step, SayStep) and step.say == "Café."
 
 
 def test_every_validation_mistake_gets_its_own_located_line(tmp_path: Path, pure: bool) -> None:
@@ -419,6 +425,6 @@ def test_validate_stays_fast_and_small_on_every_hostile_file(tmp_path: Path) -> 
         elapsed = time.perf_counter() - start
         assert child.returncode == 0, (path.name, child.stderr)
         assert child.stdout.startswith(str(path)), (path.name, child.stdout)
-        assert elapsed < 5.0, (path.name, elapsed)
+        assert elapsed < BLOWUP_SECONDS, (path.name, elapsed)
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mib < 300

@@ -18,7 +18,7 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from safeplace.history.days import today as practice_today
-from safeplace.history.records import SessionRecord
+from safeplace.history.records import Outcome, SessionRecord
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 from safeplace.ui.app import SafeplaceApp
@@ -27,7 +27,7 @@ AppFactory = Callable[..., SafeplaceApp]
 
 # (days before today, outcome, seconds practised): every outcome, a short early end and a
 # session dated after today (a clock that was wrong). Whole minutes, so rounding agrees.
-SEEDS = [
+SEEDS: list[tuple[int, Outcome, float]] = [
     (6, "completed", 240.0),
     (4, "completed", 180.0),
     (3, "interrupted", 420.0),
@@ -61,7 +61,7 @@ def seed(store: HistoryStore, today: date) -> None:
                 ended_at=None if outcome == "open" else start + timedelta(seconds=seconds),
                 planned_seconds=600.0,
                 practised_seconds=seconds,
-                outcome=outcome,  # type: ignore[arg-type]
+                outcome=outcome,
                 steps_reached=2,
                 rating_before=None,
                 rating_after=None,

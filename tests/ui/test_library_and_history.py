@@ -86,6 +86,7 @@ async def test_g_in_the_library_starts_grounding(build_app: AppFactory) -> None:
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
+        assert app.practice is not None
         assert "ground-me" in app.practice.loaded.exercise.tags
 
 

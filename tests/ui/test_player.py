@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
@@ -12,7 +13,7 @@ from textual.widgets import TextArea
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 from safeplace.playback.clock import FakeClock
-from safeplace.playback.session import Session
+from safeplace.playback.session import Event, Session
 from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.confirm import ConfirmEnd
@@ -29,6 +30,7 @@ async def test_rating_with_digits_then_enter(build_app: AppFactory) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("7", "enter")
+        assert app.practice is not None
         session = app.practice.session
         assert [(value, moment) for _, value, moment in session.ratings] == [(7, "before")]
         assert session.view().segment.kind == "say"
@@ -38,6 +40,7 @@ async def test_rating_with_arrows(build_app: AppFactory) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("right", "right", "left", "enter")
+        assert app.practice is not None
         ratings = [value for _, value, _ in app.practice.session.ratings]
         assert ratings == [5]  # the first arrow lands in the middle: 5, then 6, then 5
 
@@ -46,6 +49,7 @@ async def test_space_pauses_and_time_stands_still(build_app: AppFactory, clock: 
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("s")  # skip the first rating
+        assert app.practice is not None
         session = app.practice.session
         left = session.view().remaining_seconds
         await pilot.press("space")
@@ -66,6 +70,7 @@ async def test_next_and_back_move_between_steps(build_app: AppFactory, clock: Fa
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("s")
+        assert app.practice is not None
         session = app.practice.session
         assert session.view().segment.kind == "say"
         await pilot.press("right")
@@ -83,6 +88,7 @@ async def test_time_advances_steps_on_its_own(build_app: AppFactory, clock: Fake
         await pilot.press("s")
         clock.advance(6.01)  # the say step lasts 6 s
         await pilot.pause(TICK)
+        assert app.practice is not None
         assert app.practice.session.view().segment.kind == "breathe"
 
 
@@ -91,6 +97,7 @@ async def test_escape_asks_then_keeps_going(build_app: AppFactory, clock: FakeCl
     async with app.run_test() as pilot:
         await pilot.press("s", "escape")
         assert isinstance(app.screen, ConfirmEnd)
+        assert app.practice is not None
         assert app.practice.session.view().is_paused  # the clock does not run behind the dialog
         await pilot.press("escape")
         assert isinstance(app.screen, PlayerScreen)
@@ -103,6 +110,7 @@ async def test_escape_then_stop_shows_a_gentle_closing(build_app: AppFactory) ->
         await pilot.press("s", "escape", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
+        assert app.practice is not None
         assert app.practice.session.view().ended_early
         headline = str(app.screen.query_one("#closing-headline").render())
         assert "Every kind of step: you stopped after" in headline
@@ -126,10 +134,13 @@ async def test_question_mark_opens_help_and_escape_closes_it(build_app: AppFacto
         assert isinstance(app.screen, PlayerScreen)
 
 
-async def test_g_leaves_for_the_grounding_routine(build_app: AppFactory) -> None:
+async def test_g_leaves_for_the_grounding_routine(
+    build_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("s")
+        assert app.practice is not None
         first = app.practice
         await pilot.press("g")
         await pilot.pause()
@@ -142,12 +153,12 @@ async def test_g_leaves_for_the_grounding_routine(build_app: AppFactory) -> None
         advances = 0
         advance = first.session.advance
 
-        def counted() -> list[object]:
+        def counted() -> list[Event]:
             nonlocal advances
             advances += 1
             return list(advance())
 
-        first.session.advance = counted  # type: ignore[method-assign]
+        monkeypatch.setattr(first.session, "advance", counted)
         await pilot.pause(3 * TICK)
         assert advances == 0
         assert shown is app.screen
@@ -156,6 +167,7 @@ async def test_g_leaves_for_the_grounding_routine(build_app: AppFactory) -> None
 async def _to_the_prompt(pilot: Pilot[int], app: SafeplaceApp) -> Session:
     """Skip every-kind's first rating and move on to its prompt."""
     await pilot.press("s")
+    assert app.practice is not None
     session = app.practice.session
     while session.view().segment.kind != "prompt":
         await pilot.press("right")
@@ -220,6 +232,7 @@ async def test_closing_invites_a_rating_when_the_exercise_had_none_after(
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
         await pilot.press("6", "enter")
+        assert app.practice is not None
         assert app.practice.ratings() == (4, 6)
         change = str(app.screen.query_one("#closing-change").render())
         assert "Before 4, now 6 (+2)" in change and "g" in change
@@ -280,6 +293,7 @@ async def test_tiny_terminal_says_so_and_keeps_time(
         assert app.screen.has_class("-too-small")
         clock.advance(6.01)
         await pilot.pause(TICK)
+        assert app.practice is not None
         assert app.practice.session.view().segment.kind == "breathe"
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
@@ -298,6 +312,7 @@ async def test_practice_goes_on_when_the_history_cannot_be_written(
         await pilot.pause(TICK)
         app.flush_history()
         await pilot.pause(TICK)
+        assert app.practice is not None
         assert app.practice.session.view().segment.kind == "breathe"
         assert app.screen.has_class("-unsaved")
         problem = str(app.screen.query_one("#save-problem").render())
@@ -336,6 +351,7 @@ async def test_help_pauses_the_exercise_and_going_back_resumes_it(
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("s", "question_mark")
+        assert app.practice is not None
         session = app.practice.session
         left = session.view().remaining_seconds
         clock.advance(20)
@@ -357,11 +373,13 @@ async def test_a_clear_rise_points_to_people_as_well_as_grounding(
         assert "(+4)" in change and "press ? to see who you can reach" in change
 
 
-async def test_bell_rings_once_in_and_twice_out(build_app: AppFactory, clock: FakeClock) -> None:
+async def test_bell_rings_once_in_and_twice_out(
+    build_app: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = build_app("every-kind", bell=True)
     rings: list[float] = []
     async with app.run_test() as pilot:
-        app.bell = lambda: rings.append(clock())  # type: ignore[method-assign]
+        monkeypatch.setattr(app, "bell", lambda: rings.append(clock()))
         await pilot.press("s")
         clock.advance(6.01)  # into the breathing step: the in-breath starts
         await pilot.pause(TICK)

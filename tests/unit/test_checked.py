@@ -619,7 +619,8 @@ def test_remembered_problems_name_the_file_as_this_run_does(
 
 
 def _breath_part(playable: dict[str, Any]) -> dict[str, Any]:
-    [part] = [part for part in playable["parts"] if part["kind"] == "breathe"]
+    parts: list[dict[str, Any]] = playable["parts"]
+    [part] = [part for part in parts if part["kind"] == "breathe"]
     return part
 
 

@@ -15,6 +15,7 @@ from safeplace.exercise.loader import (
     load_exercise_file,
     load_exercise_text,
 )
+from safeplace.exercise.model import BreatheStep
 from safeplace.exercise.schema import (
     exercise_json_schema,
     exercise_schema_text,
@@ -183,7 +184,8 @@ def test_values_that_yaml_11_would_have_changed() -> None:
     )
     exercise = load_exercise_text(text, "ex.yaml")
     assert (exercise.title, exercise.summary) == ("NO", "2024-01-02")
-    assert exercise.steps[0].breathing.cycles == 10  # type: ignore[union-attr]
+    step = exercise.steps[0]
+    assert isinstance(step, BreatheStep) and step.breathing.cycles == 10
 
 
 def test_wrong_top_level_fields() -> None:

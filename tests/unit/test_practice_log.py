@@ -45,7 +45,7 @@ def test_a_recorder_that_cannot_be_made_is_reported(library: Library) -> None:
     assert loaded is not None
     session = Session(loaded.exercise, FakeClock(0.0))
 
-    def no_sqlite() -> practice_log.SessionRecorder:
+    def no_sqlite() -> SessionRecorder:
         raise ImportError("No module named '_sqlite3'")
 
     log = PracticeLog(no_sqlite, loaded, writer=None)
@@ -61,7 +61,7 @@ def test_the_history_is_opened_on_the_writer_thread(library: Library) -> None:
     assert loaded is not None
     made_on: list[str] = []
 
-    def make() -> practice_log.SessionRecorder:
+    def make() -> SessionRecorder:
         made_on.append(threading.current_thread().name)
         raise OSError("no disk today")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from safeplace.history.days import local_offset
 from safeplace.history.outcomes import outcome_words
-from safeplace.history.records import OUTCOMES, SessionRecord
+from safeplace.history.records import OUTCOMES, Outcome, SessionRecord
 from safeplace.history.stats import (
     Stats,
     compute_stats,
@@ -63,7 +64,7 @@ def session(
     *,
     zone: str = "UTC",
     seconds: float = 300.0,
-    outcome: str = "completed",
+    outcome: Outcome = "completed",
     exercise: str = "box",
     title: str | None = None,
     before: int | None = None,
@@ -84,7 +85,7 @@ def session(
         ended_at=start + timedelta(seconds=seconds),
         planned_seconds=seconds,
         practised_seconds=seconds,
-        outcome=outcome,  # type: ignore[arg-type]
+        outcome=outcome,
         steps_reached=3,
         rating_before=before,
         rating_after=after,
@@ -209,10 +210,11 @@ def test_rest_days_per_week_is_bounded() -> None:
 
 # --- statistics from sessions ------------------------------------------------------------
 
+PRACTICE_OUTCOMES: list[Outcome] = ["completed", "ended-early", "interrupted", "open"]
 practice = st.tuples(
     st.integers(min_value=0, max_value=60 * 24 * 40),  # minutes after the first Monday
     st.sampled_from(ZONES),
-    st.sampled_from(["completed", "ended-early", "interrupted", "open"]),
+    st.sampled_from(PRACTICE_OUTCOMES),
     st.sampled_from([30.0, 59.0, 60.0, 300.0, 1200.0]),
     st.sampled_from(["box", "calm-place", "scan"]),
     st.none() | st.integers(min_value=0, max_value=10),
@@ -220,7 +222,7 @@ practice = st.tuples(
 )
 
 
-Practice = tuple[int, str, str, float, str, int | None, int | None]
+Practice = tuple[int, str, Outcome, float, str, int | None, int | None]
 
 
 def build(items: list[Practice]) -> list[SessionRecord]:
@@ -292,8 +294,7 @@ def test_stats_from_the_store_equal_stats_from_records(
 ) -> None:
     # Rows recorded under other day-start hours are re-assigned with the current one.
     records = [
-        SessionRecord(**{**vars_of(r), "day_start_hour": h})
-        for r, h in zip(build(items), recorded_hours, strict=False)
+        replace(r, day_start_hour=h) for r, h in zip(build(items), recorded_hours, strict=False)
     ]
     today = MONDAY + timedelta(days=today_offset)
     with tempfile.TemporaryDirectory() as folder:
@@ -316,10 +317,6 @@ def comparable(stats: Stats) -> tuple[object, ...]:
     weekly = [(day, round(minutes, 6)) for day, minutes in stats.weekly_minutes]
     counts = (stats.current_streak, stats.longest_streak, stats.total_sessions, stats.done_today)
     return counts, round(stats.total_minutes, 6), heatmap, weekly, exercises
-
-
-def vars_of(record: SessionRecord) -> dict[str, object]:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def test_travel_east_overnight_makes_two_days() -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -53,8 +54,21 @@ def store(db_path: Path, clock: Clock) -> Iterator[HistoryStore]:
     opened.close()
 
 
-def begin(store: HistoryStore, **extra: object) -> str:
-    return store.begin("box", "Box breathing", "hash-1", 300, day_start_hour=4, **extra)  # type: ignore[arg-type]
+def begin(
+    store: HistoryStore,
+    *,
+    started_at: datetime | None = None,
+    zone_offset: tuple[int, str] | None = None,
+) -> str:
+    return store.begin(
+        "box",
+        "Box breathing",
+        "hash-1",
+        300,
+        day_start_hour=4,
+        started_at=started_at,
+        zone_offset=zone_offset,
+    )
 
 
 def test_open_creates_the_folder_and_a_versioned_schema(db_path: Path) -> None:
@@ -298,20 +312,14 @@ def test_merge_adds_replaces_only_with_newer_and_is_idempotent(
     clock.advance(minutes=5)
     store.finish(session_id, "completed", 300, 5)
     record = store.session(session_id)
-    older = record.__class__(**{**_fields(record), "title": "old", "updated_at": START})
+    older = replace(record, title="old", updated_at=START)
     assert store.merge([(older, [])]) == (0, 0, 1)
-    newer = record.__class__(
-        **{**_fields(record), "title": "Box (renamed)", "updated_at": clock.now + timedelta(1)}
-    )
+    newer = replace(record, title="Box (renamed)", updated_at=clock.now + timedelta(1))
     assert store.merge([(newer, [])]) == (0, 1, 0)
     assert store.merge([(newer, [])]) == (0, 0, 1)
     assert store.session(session_id).title == "Box (renamed)"
-    fresh = record.__class__(**{**_fields(record), "id": "another"})
+    fresh = replace(record, id="another")
     assert store.merge([(fresh, [])]) == (1, 0, 0)
-
-
-def _fields(record: object) -> dict[str, object]:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}  # type: ignore[attr-defined]
 
 
 def test_erase_all_removes_everything(store: HistoryStore, db_path: Path) -> None:
@@ -380,8 +388,11 @@ def test_rows_hold_the_practice_day_and_counting_flag(store: HistoryStore) -> No
 # --- the recorder: what the player calls ----------------------------------------------------
 
 
-def recorder_for(store: HistoryStore | None, tmp_path: Path, **settings: object) -> SessionRecorder:
-    return SessionRecorder(store, Settings(**settings), tmp_path / "state" / "pending.jsonl")
+def recorder_for(
+    store: HistoryStore | None, tmp_path: Path, settings: Settings | None = None
+) -> SessionRecorder:
+    chosen = Settings() if settings is None else settings
+    return SessionRecorder(store, chosen, tmp_path / "state" / "pending.jsonl")
 
 
 def test_the_recorder_writes_a_whole_session(store: HistoryStore, tmp_path: Path) -> None:
@@ -405,7 +416,7 @@ def test_the_recorder_writes_a_whole_session(store: HistoryStore, tmp_path: Path
 
 
 def test_with_answers_off_only_named_answers_are_kept(store: HistoryStore, tmp_path: Path) -> None:
-    recorder = recorder_for(store, tmp_path, keep_answers=False)
+    recorder = recorder_for(store, tmp_path, Settings(keep_answers=False))
     session_id = recorder.start("calm-place", "Calm place", "hash", 600)
     recorder.answer("Describe your calm place", "A beach at dawn")
     recorder.answer("A word to bring it back?", "dawn", "cue_word")

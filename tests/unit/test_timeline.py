@@ -13,6 +13,7 @@ from safeplace.exercise.model import (
     ESTIMATED_RATE_SECONDS,
     Exercise,
     ExerciseProblems,
+    SayStep,
 )
 from safeplace.playback.breath import BreathPhase
 from safeplace.playback.timeline import build_timeline
@@ -70,7 +71,9 @@ def test_kinds_texts_and_durations() -> None:
 
 def test_say_without_seconds_follows_the_text_length() -> None:
     ex = exercise({"say": "one two three four five six seven eight nine ten"})
-    assert build_timeline(ex).segments[0].duration == ex.steps[0].duration == 8.0  # type: ignore[union-attr]
+    step = ex.steps[0]
+    assert isinstance(step, SayStep)
+    assert build_timeline(ex).segments[0].duration == step.duration == 8.0
 
 
 def test_items_become_one_segment_each() -> None:
