@@ -123,7 +123,7 @@ class CheckedCache:
         from safeplace.files import private_folder, write_atomically
 
         document = {"code": self._code, "entries": self._entries}
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(document, ensure_ascii=True, separators=(",", ":"))
         try:
             private_folder(self.file.parent)
             write_atomically(self.file, text)

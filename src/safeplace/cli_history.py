@@ -211,7 +211,9 @@ def run_export(args: argparse.Namespace, paths: Paths, settings: Settings) -> in
         where = printable(str(args.output))
         raise _Refused(f"{where} could not be written: {error.strerror}.") from error
     if not stream:  # a pipe or /dev/stdout may be this very output: it gets the export only
-        _say(f"Exported {len(dump.sessions)} sessions to {printable(str(args.output))}.")
+        count = len(dump.sessions)
+        sessions = "1 session" if count == 1 else f"{count} sessions"
+        _say(f"Exported {sessions} to {one_line(str(args.output))}.")
     return 0
 
 

@@ -112,7 +112,7 @@ def test_export_to_stdout_and_to_a_file(
     assert "Box breathing" in printed
     target = tmp_path / f"export.{fmt}"
     assert run(paths, "export", "--format", fmt, "-o", str(target)) == 0
-    assert capsys.readouterr().out == f"Exported 1 sessions to {target}.\n"
+    assert capsys.readouterr().out == f"Exported 1 session to {target}.\n"
     assert (
         target.read_text(encoding="utf-8").replace("\r\n", "\n").splitlines()[1:3]
         == (printed.splitlines()[1:3])
