@@ -10,6 +10,9 @@ BIN   := $(VENV)/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compile bytecode at install, as pip does: without it every start compiles Textual anew
+# wherever PYTHONDONTWRITEBYTECODE is set (a start then takes about a second, not 0.2 s).
+export UV_COMPILE_BYTECODE := 1
 SYNC_RUN := $(VENV)/.synced-run
 SYNC_DEV := $(VENV)/.synced-dev
 
