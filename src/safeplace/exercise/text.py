@@ -67,8 +67,8 @@ def printable(text: str) -> str:
 
 
 def escaped(text: str) -> str:
-    """``text`` with each control character written as a ``\\uXXXX`` escape: for JSON, which
-    keeps the character for a reader but never sends it to the terminal."""
+    """``text`` with each control character written as its JSON escape (ESC becomes
+    ``\\u001b``): JSON keeps the character for a reader but never sends it to the terminal."""
     return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

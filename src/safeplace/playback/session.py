@@ -406,10 +406,17 @@ class Session:
         self._paused_at = None
         return [Resumed()]
 
-    def continued(self) -> list[Event]:
+    @property
+    def last_read(self) -> float | None:
+        """The clock when the session last read it (its last repaint), or None."""
+        return self._last_read
+
+    def continued(self, since: float | None = None) -> list[Event]:
         """The process goes on after being stopped (SIGSTOP, ctrl+z): the time since the
-        session last read the clock (its last repaint) was not practice, so it is a pause."""
-        since, now = self._last_read, self._now()
+        session last read the clock before the stop (``since``, noted when the signal came, as
+        a repaint may read the clock first) was not practice, so it is a pause."""
+        since = self._last_read if since is None else since
+        now = self._now()
         if not self._playing or self._paused_at is not None or since is None:
             return []
         events = self._advance(self._raw_active(since))  # what happened before the stop

@@ -16,9 +16,11 @@ from typing import Any
 
 
 class ContinueWatch:
-    """Calls ``on_continue`` on the running event loop at each SIGCONT, between start and stop."""
+    """At each SIGCONT between start and stop, calls ``at_signal`` at once (in the handler,
+    before any timer runs) and then ``on_continue`` with its result on the event loop."""
 
-    def __init__(self, on_continue: Callable[[], None]) -> None:
+    def __init__(self, at_signal: Callable[[], Any], on_continue: Callable[[Any], None]) -> None:
+        self._at_signal = at_signal
         self._on_continue = on_continue
         self._installed: tuple[Any, Any] | None = None  # (the handler before, ours)
 
@@ -32,8 +34,9 @@ class ContinueWatch:
         def continued(number: int, frame: FrameType | None) -> None:
             if callable(before):
                 before(number, frame)
+            noted = self._at_signal()
             with contextlib.suppress(RuntimeError):  # the loop is closing
-                loop.call_soon_threadsafe(self._on_continue)
+                loop.call_soon_threadsafe(self._on_continue, noted)
 
         try:
             signal.signal(sigcont, continued)

@@ -97,7 +97,7 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._boundary_due: float | None = None
         self._shown_texts: dict[str, str] = {}
         self._shown_problem: str | None = None
-        self._stops = ContinueWatch(self._continued)
+        self._stops = ContinueWatch(lambda: self.session.last_read, self._continued)
 
     def compose(self) -> ComposeResult:
         # The first step is drawn as composed: its words are in the first frame, with no
@@ -145,11 +145,11 @@ class PlayerScreen(SafeplaceScreen[None]):
             return
         self._handle(self.session.advance())
 
-    def _continued(self) -> None:
-        """The process was stopped and goes on: that time was no practice (the session
-        counts it as a pause)."""
+    def _continued(self, last_read: float | None) -> None:
+        """The process was stopped and goes on: the time since ``last_read`` (noted when the
+        signal came) was no practice (the session counts it as a pause)."""
         if self.practice is self.safeplace.practice and self.is_attached:
-            self._handle(self.session.continued())
+            self._handle(self.session.continued(last_read))
 
     def _schedule_boundary(self) -> None:
         """Wake exactly at the next step boundary, so steps change on time, not on a tick."""
