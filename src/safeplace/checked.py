@@ -33,8 +33,8 @@ _SHAPING_MODULES = (
     "exercise/compile.py",
     "exercise/loader.py",
     "exercise/explain.py",
-    "exercise/yamlsafe.py",
-    "exercise/text.py",
+    "yamlsafe.py",
+    "text.py",
     "exercise/problem.py",
     "exercise/library.py",
 )

@@ -15,10 +15,10 @@ from typing import Any
 
 from safeplace import __version__
 from safeplace.checked import CheckedCache
-from safeplace.exercise.text import escaped, one_line, printable
 from safeplace.logfile import LOG_OPTION, LOG_VARIABLE, start_log, take_log_option
 from safeplace.paths import Paths, resolve_paths
 from safeplace.settings import Settings, load_settings
+from safeplace.text import escaped, one_line, printable
 
 SCOPE_NOTE = (
     "safeplace is a companion for self-care, not therapy, diagnosis or an emergency service. "

@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safeplace.exercise.text import NAME_PATTERN, one_line, printable
 from safeplace.files import Refused, write_to_target
 from safeplace.history import days
 from safeplace.history.database import HistoryUnavailable, failure_reason, is_foreign
@@ -42,6 +41,7 @@ from safeplace.history.stats import (
     status_line,
 )
 from safeplace.history.store import HistoryStore, utc_now
+from safeplace.text import NAME_PATTERN, one_line, printable
 
 if TYPE_CHECKING:
     from safeplace.paths import Paths

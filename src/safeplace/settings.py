@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from safeplace.checked import fingerprint
-from safeplace.exercise.text import one_line
 from safeplace.files import private_folder, tighten, write_atomically
+from safeplace.text import one_line
 
 if TYPE_CHECKING:
     from safeplace.checked import CheckedCache
-    from safeplace.exercise.yamlsafe import Marks
+    from safeplace.yamlsafe import Marks
 
 Motion = Literal["full", "basic", "none"]
 Region = Literal["us", "ca", "uk", "ie", "other"]
@@ -111,7 +111,7 @@ def load_settings(
             return remembered, []
     if not os.path.lexists(path):
         return Settings(), []
-    from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_with_marks, read_text_safely
+    from safeplace.yamlsafe import YamlProblem, load_yaml_with_marks, read_text_safely
 
     try:
         data, marks = load_yaml_with_marks(read_text_safely(path), source=str(path))

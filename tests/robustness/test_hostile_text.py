@@ -29,10 +29,10 @@ import pytest
 from textual.widgets import DataTable
 
 from safeplace.exercise.library import Library, load_library
-from safeplace.exercise.text import find_control_character
 from safeplace.history.records import AnswerRecord, SessionRecord
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
+from safeplace.text import find_control_character
 from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.history import HistoryScreen

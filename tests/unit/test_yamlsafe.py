@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeplace.exercise.yamlsafe import (
+from safeplace.yamlsafe import (
     MAX_FILE_BYTES,
     YamlProblem,
     load_yaml_text,

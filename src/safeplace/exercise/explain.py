@@ -32,7 +32,7 @@ from safeplace.exercise.model import (
     SayStep,
     SilenceStep,
 )
-from safeplace.exercise.text import NAME_PATTERN, printable
+from safeplace.text import NAME_PATTERN, printable
 
 DataPath = tuple[str | int, ...]
 

@@ -272,7 +272,7 @@ def _duplicate_id(path: Path, exercise_id: str, earlier: str) -> Problem:
 
 
 def _id_position(path: Path) -> tuple[int, int]:
-    from safeplace.exercise.yamlsafe import YamlProblem, load_yaml_with_positions, read_text_safely
+    from safeplace.yamlsafe import YamlProblem, load_yaml_with_positions, read_text_safely
 
     try:
         _, positions = load_yaml_with_positions(read_text_safely(path), str(path))

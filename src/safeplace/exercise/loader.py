@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from safeplace.exercise.explain import Finding, explain_validation_errors
 from safeplace.exercise.model import Exercise, ExerciseProblems
 from safeplace.exercise.problem import Problem
-from safeplace.exercise.yamlsafe import (
+from safeplace.yamlsafe import (
     Marks,
     YamlProblem,
     load_yaml_text,

@@ -42,7 +42,7 @@ from safeplace.exercise.playable import (
     Moment,
     State,
 )
-from safeplace.exercise.text import (
+from safeplace.text import (
     NAME_PATTERN,
     PlaceholderError,
     find_control_character,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeplace.exercise.text import printable
+from safeplace.text import printable
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
-from safeplace.exercise.text import one_line, printable
 from safeplace.history.outcomes import outcome_words
 from safeplace.history.records import (
     DAY_START_HOURS,
@@ -43,6 +42,7 @@ from safeplace.history.records import (
     possible_seconds,
 )
 from safeplace.history.store import HistoryStore
+from safeplace.text import one_line, printable
 
 FORMAT = "safeplace-history"
 VERSION = 1

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Literal, NamedTuple, TypeGuard
 
-from safeplace.exercise.text import NAME_PATTERN, one_line, printable
 from safeplace.history.days import from_ms, practice_day_from_ms, to_ms
+from safeplace.text import NAME_PATTERN, one_line, printable
 
 Outcome = Literal["open", "completed", "ended-early", "interrupted"]
 Moment = Literal["before", "after"]

@@ -26,7 +26,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal
 
-from safeplace.exercise.text import one_line
 from safeplace.history.database import BUSY_TIMEOUT_SECONDS, open_database
 from safeplace.history.days import local_offset, practice_day_from_ms, to_ms
 from safeplace.history.owners import abandoned_rule, new_owner, release_owner
@@ -49,6 +48,7 @@ from safeplace.history.records import (
     session_from_row,
 )
 from safeplace.history.words import REMEMBERED_WORDS
+from safeplace.text import one_line
 
 
 class UnknownSession(KeyError):

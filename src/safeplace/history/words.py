@@ -13,7 +13,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from safeplace.exercise.text import NAME_PATTERN, printable
+from safeplace.text import NAME_PATTERN, printable
 
 REMEMBERED_WORDS = "SELECT name, text FROM remembered WHERE text IS NOT NULL ORDER BY name"
 PEEK_TIMEOUT_SECONDS = 0.25

@@ -25,10 +25,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from safeplace.exercise.playable import Moment, Playable
-from safeplace.exercise.text import fill, printable
 from safeplace.playback.breath import BreathPhase, BreathState, breath_at
 from safeplace.playback.clock import Clock
 from safeplace.playback.timeline import Segment, Timeline, build_timeline
+from safeplace.text import fill, printable
 
 if TYPE_CHECKING:
     from safeplace.exercise.model import Exercise

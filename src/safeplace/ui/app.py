@@ -20,10 +20,10 @@ from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 
-from safeplace.exercise.text import one_line
 from safeplace.playback.clock import Clock
 from safeplace.playback.session import Session
 from safeplace.settings import Settings
+from safeplace.text import one_line
 from safeplace.ui.practice import Origin, Practice
 from safeplace.ui.practice_log import HistoryWriter, open_practice_log
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from safeplace.exercise.text import one_line
+from safeplace.text import one_line
 from safeplace.ui.widgets.literal import literal_line
 
 if TYPE_CHECKING:

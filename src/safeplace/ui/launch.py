@@ -29,7 +29,7 @@ def launch(
 ) -> int:
     from safeplace.checked import CheckedCache
     from safeplace.exercise.library import load_library
-    from safeplace.exercise.text import one_line
+    from safeplace.text import one_line
     from safeplace.ui.app import make_app
 
     library = load_library(paths, extra_dirs=extra_dirs, cache=CheckedCache(paths.checked_cache))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from safeplace.exercise.text import one_line, printable
+from safeplace.text import one_line, printable
 
 
 def literal(text: str, style: str = "") -> Content:

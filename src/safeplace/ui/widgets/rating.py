@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from safeplace.exercise.text import one_line
+from safeplace.text import one_line
 from safeplace.ui.widgets.layout import append_centred
 
 

@@ -41,7 +41,7 @@ from yaml import (
     StreamEndEvent,
 )
 
-from safeplace.exercise.text import printable
+from safeplace.text import printable
 
 try:
     from yaml import CSafeLoader as _CLoader
