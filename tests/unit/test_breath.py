@@ -35,7 +35,7 @@ def test_phase_words() -> None:
     assert [(p.value, p.words) for p in BreathPhase] == [
         ("in", "Breathe in"),
         ("top-up", "A little more"),
-        ("hold", "Hold"),
+        ("hold", "Hold gently"),
         ("out", "Breathe out"),
         ("rest", "Rest"),
     ]

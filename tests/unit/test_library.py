@@ -202,17 +202,6 @@ def test_search(library: Library) -> None:
     assert ids("nothing-like-this") == []
 
 
-def test_by_category_and_suiting(library: Library) -> None:
-    groups = library.by_category()
-    assert list(groups) == ["breathing", "grounding", "compassion", "body"]
-    assert [loaded.exercise.id for loaded in groups["grounding"]] == ["five-senses", "my-ground"]
-    assert [loaded.exercise.id for loaded in library.suiting("wound-up")] == [
-        "five-senses",
-        "evening-wind-down",
-    ]
-    assert library.suiting("shut-down") == []
-
-
 def test_grounding_prefers_the_bundled_routine(library: Library) -> None:
     chosen = library.grounding()
     assert chosen is not None

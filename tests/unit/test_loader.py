@@ -193,8 +193,8 @@ def test_wrong_top_level_fields() -> None:
     assert problems(text) == [
         "1:5: id: should use only lower-case letters, digits and dashes, e.g. box-breathing",
         "2:8: title: should be text; put 5 in quotes if you mean it",
-        "4:11: category: should be one of: breathing, grounding, visualization, compassion, "
-        "journaling, check-in, body; did you mean 'breathing'?",
+        "4:11: category: should be one of: check-in, breathing, grounding, visualization, "
+        "compassion, journaling, body; did you mean 'breathing'?",
     ]
 
 

@@ -16,22 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from safeplace.checked import CheckedCache, fingerprint
-from safeplace.exercise.playable import Category, Playable, State
+from safeplace.exercise.playable import Playable
 from safeplace.exercise.problem import Problem
 from safeplace.paths import Paths, bundled_exercises_dir
 
 Origin = Literal["bundled", "user", "extra"]
 GROUNDING_TAG = "ground-me"
 EXERCISE_SUFFIXES = (".yaml", ".yml")
-_CATEGORY_ORDER: tuple[Category, ...] = (
-    "breathing",
-    "grounding",
-    "visualization",
-    "compassion",
-    "journaling",
-    "check-in",
-    "body",
-)
 
 
 @dataclass(frozen=True)
@@ -76,21 +67,6 @@ class Library:
             elif all(word in name or word in about for word in words):
                 described.append(loaded)
         return named + described
-
-    def by_category(self) -> dict[str, list[LoadedExercise]]:
-        """Exercises grouped by category, in the library's category order."""
-        groups: dict[str, list[LoadedExercise]] = {}
-        for category in _CATEGORY_ORDER:
-            members = [
-                loaded for loaded in self.exercises.values() if loaded.exercise.category == category
-            ]
-            if members:
-                groups[category] = members
-        return groups
-
-    def suiting(self, state: State) -> list[LoadedExercise]:
-        """Exercises that suit a state: wound-up, shut-down or steady."""
-        return [loaded for loaded in self.exercises.values() if state in loaded.exercise.suits]
 
     def grounding(self) -> LoadedExercise | None:
         """The routine offered by the ground-me key: the first exercise tagged ground-me,

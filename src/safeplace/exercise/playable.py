@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from typing import Any, Literal, get_args
 
+# Written in the library's order: CATEGORY_ORDER below is the one list of categories.
 Category = Literal[
-    "breathing", "grounding", "visualization", "compassion", "journaling", "check-in", "body"
+    "check-in", "breathing", "grounding", "visualization", "compassion", "journaling", "body"
 ]
 State = Literal["wound-up", "shut-down", "steady"]
 Caution = Literal["breath-holds", "fast-breathing", "eyes-closed", "body-focus", "recalls-pain"]
@@ -33,6 +34,12 @@ MAX_LENGTHEN_EVERY = 50
 # Untimed steps wait for the person; these only feed estimates and the progress line.
 ESTIMATED_PROMPT_SECONDS = 60.0
 ESTIMATED_RATE_SECONDS = 10.0
+CATEGORY_ORDER: tuple[Category, ...] = get_args(Category)
+
+
+def minutes_for(seconds: float) -> int:
+    """The whole minutes shown for an exercise of ``seconds`` (the library, show, the player)."""
+    return max(1, math.ceil(seconds / 60 - 0.2))
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,15 @@ class Part:
     hint: str | None = None
     low: str | None = None
     high: str | None = None
+
+    def estimated_seconds(self, *, holds: bool = True) -> float:
+        """How long this part lasts: the one length rule, summed by the model and the timeline.
+        A part that waits for the person counts a typical answer."""
+        if self.breath is not None:
+            return self.breath.total_seconds(holds=holds)
+        if self.seconds is not None:
+            return self.seconds
+        return ESTIMATED_PROMPT_SECONDS if self.kind == "prompt" else ESTIMATED_RATE_SECONDS
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class BreathPhase(StrEnum):
 _WORDS = {
     BreathPhase.IN: "Breathe in",
     BreathPhase.TOP_UP: "A little more",
-    BreathPhase.HOLD: "Hold",
+    BreathPhase.HOLD: "Hold gently",
     BreathPhase.OUT: "Breathe out",
     BreathPhase.REST: "Rest",
 }

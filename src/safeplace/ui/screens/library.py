@@ -11,13 +11,15 @@ from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from safeplace.exercise.playable import CATEGORY_ORDER
 from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.widgets.literal import literal, literal_line
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
+    from safeplace.exercise.playable import Category
 
-CATEGORY_NAMES = {
+CATEGORY_NAMES: dict[Category, str] = {
     "check-in": "Check in",
     "breathing": "Breathing",
     "grounding": "Grounding",
@@ -71,12 +73,12 @@ class LibraryScreen(SafeplaceScreen[None]):
         by_category: dict[str, list[LoadedExercise]] = {}
         for loaded in exercises:  # type: ignore[attr-defined]
             by_category.setdefault(loaded.exercise.category, []).append(loaded)
-        for category in [*CATEGORY_NAMES, *sorted(set(by_category) - set(CATEGORY_NAMES))]:
+        for category in CATEGORY_ORDER:
             group = by_category.get(category)
             if not group:
                 continue
             options.add_option(
-                Option(literal_line(CATEGORY_NAMES.get(category, category), "bold"), disabled=True)
+                Option(literal_line(CATEGORY_NAMES[category], "bold"), disabled=True)
             )
             for loaded in group:
                 exercise = loaded.exercise

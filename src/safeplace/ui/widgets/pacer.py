@@ -13,15 +13,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from safeplace.playback.breath import BreathPhase
 from safeplace.ui.widgets.layout import append_centred
 
-PHASE_WORDS = {
-    "in": "Breathe in",
-    "top-up": "A little more",
-    "hold": "Hold gently",
-    "out": "Breathe out",
-    "rest": "Rest",
-}
 # Coarse sizes for motion "basic": five steps instead of a smooth swell.
 BASIC_STEPS = 5
 # Beyond this the orb stops growing: a calm shape, not a wall of colour.
@@ -75,7 +69,7 @@ class Pacer(Widget):
     @property
     def cue(self) -> str:
         """The words a person (or a screen reader) follows: phase and count."""
-        words = PHASE_WORDS.get(self._shown_phase, self._shown_phase)
+        words = BreathPhase(self._shown_phase).words
         return f"{words} · {self._shown_count}"
 
     @property
