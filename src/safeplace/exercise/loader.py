@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from safeplace.exercise.explain import Finding, explain_validation_errors
 from safeplace.exercise.model import Exercise, ExerciseProblems
+from safeplace.exercise.playable import Playable
 from safeplace.exercise.problem import Problem
 from safeplace.yamlsafe import (
     Marks,
@@ -25,7 +26,14 @@ from safeplace.yamlsafe import (
 )
 
 MAX_PROBLEMS_SHOWN = 10
-__all__ = ["LoadError", "Problem", "content_hash", "load_exercise_file", "load_exercise_text"]
+__all__ = [
+    "LoadError",
+    "Problem",
+    "check_exercise_file",
+    "content_hash",
+    "load_exercise_file",
+    "load_exercise_text",
+]
 
 
 class LoadError(Exception):
@@ -37,6 +45,14 @@ class LoadError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
+
+
+def check_exercise_file(path: Path) -> Playable | list[Problem]:
+    """A file's one way through the format: read, parse, validate, compile; or its problems."""
+    try:
+        return load_exercise_file(path).playable()
+    except LoadError as error:
+        return error.problems
 
 
 def load_exercise_file(path: Path) -> Exercise:

@@ -40,6 +40,7 @@ from safeplace.exercise.playable import (
     Caution,
     Location,
     Moment,
+    Playable,
     State,
 )
 from safeplace.text import (
@@ -398,6 +399,12 @@ class Exercise(_Strict):
     def walk(self) -> Iterator[tuple[Location, AnyStep]]:
         """Every step with its data path, repeat blocks included (each once)."""
         yield from _walk(self.steps, ("steps",))
+
+    def playable(self) -> Playable:
+        """The plain form the app plays."""
+        from safeplace.exercise.compile import compile_exercise
+
+        return compile_exercise(self)
 
     def estimated_seconds(self, *, holds: bool = True) -> float:
         return _estimate(self.steps, holds=holds)
