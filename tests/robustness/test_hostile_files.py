@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safeplace.exercise.loader import LoadError, load_exercise_file, load_exercise_text
-from safeplace.exercise.model import SayStep
+from safeplace.exercise.steps import SayStep
 
 HEAD = "id: calm\ntitle: Calm\nsummary: A calm moment.\ncategory: breathing\n"
 PURE = "SAFEPLACE_PURE_YAML"

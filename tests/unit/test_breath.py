@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeplace.exercise.model import Breathing
+from safeplace.exercise.breathing import Breathing
 from safeplace.exercise.playable import BreathSpec
 from safeplace.playback.breath import (
     IN_FILL_BEFORE_TOP_UP,

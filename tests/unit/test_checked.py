@@ -14,7 +14,6 @@ import pytest
 
 import safeplace.exercise.library as library_module
 from safeplace.checked import CheckedCache, code_key, fingerprint
-from safeplace.exercise.compile import compile_exercise
 from safeplace.exercise.library import Library, load_library
 from safeplace.exercise.loader import load_exercise_file
 from safeplace.exercise.playable import Playable
@@ -158,7 +157,7 @@ def _shape(timeline: Timeline) -> list[tuple[Any, ...]]:
 
 @pytest.mark.parametrize("path", _playables(), ids=lambda path: path.stem)
 def test_a_playable_survives_json_and_plays_the_same(path: Path) -> None:
-    original = compile_exercise(load_exercise_file(path))
+    original = load_exercise_file(path).playable()
     again = Playable.from_json(json.loads(json.dumps(original.to_json())))
     assert again == original
     assert again.to_json() == original.to_json()

@@ -11,16 +11,15 @@ import yaml
 from safeplace.exercise.loader import (
     LoadError,
     Problem,
-    content_hash,
     load_exercise_file,
     load_exercise_text,
 )
-from safeplace.exercise.model import BreatheStep
 from safeplace.exercise.schema import (
     exercise_json_schema,
     exercise_schema_text,
     write_exercise_schema,
 )
+from safeplace.exercise.steps import BreatheStep
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -234,9 +233,9 @@ def test_content_hash_follows_meaning_not_layout() -> None:
     one = load_exercise_text(VALID, "a.yaml")
     spaced = load_exercise_text("# comment\n" + VALID.replace(": ", ":   "), "b.yaml")
     changed = load_exercise_text(VALID.replace("drop.", "fall."), "c.yaml")
-    assert len(content_hash(one)) == 16
-    assert content_hash(one) == content_hash(spaced)
-    assert content_hash(one) != content_hash(changed)
+    assert len(one.content_hash()) == 16
+    assert one.content_hash() == spaced.content_hash()
+    assert one.content_hash() != changed.content_hash()
 
 
 def test_schema_describes_the_format() -> None:

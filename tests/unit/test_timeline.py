@@ -8,13 +8,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from safeplace.exercise.model import (
-    ESTIMATED_PROMPT_SECONDS,
-    ESTIMATED_RATE_SECONDS,
-    Exercise,
-    ExerciseProblems,
-    SayStep,
-)
+from safeplace.exercise.model import Exercise, ExerciseProblems
+from safeplace.exercise.playable import ESTIMATED_PROMPT_SECONDS, ESTIMATED_RATE_SECONDS
+from safeplace.exercise.steps import SayStep
 from safeplace.playback.breath import BreathPhase
 from safeplace.playback.timeline import build_timeline
 

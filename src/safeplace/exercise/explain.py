@@ -18,33 +18,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from safeplace.exercise.model import (
-    STEP_KINDS,
-    BreatheStep,
-    Breathing,
-    BreathPattern,
-    Exercise,
-    ItemsStep,
-    Lengthen,
-    PromptStep,
-    RateStep,
-    RepeatStep,
-    SayStep,
-    SilenceStep,
-)
+from safeplace.exercise.breathing import PATTERN_NAME_PATTERN, Breathing, BreathPattern, Lengthen
+from safeplace.exercise.fields import SLUG_PATTERN
+from safeplace.exercise.model import Exercise
+from safeplace.exercise.steps import STEP_KINDS, STEP_MODELS
 from safeplace.text import NAME_PATTERN, printable
 
 DataPath = tuple[str | int, ...]
 
-_STEP_MODELS: dict[str, type[BaseModel]] = {
-    "say": SayStep,
-    "breathe": BreatheStep,
-    "silence": SilenceStep,
-    "items": ItemsStep,
-    "prompt": PromptStep,
-    "rate": RateStep,
-    "repeat": RepeatStep,
-}
 _MAPPING_MODELS: dict[str, type[BaseModel]] = {
     "breathe": Breathing,
     "pattern": BreathPattern,
@@ -63,9 +44,7 @@ _TYPE_NOUNS = {
 }
 _CLOCK_TIME = re.compile(r"\s*\d+\s*:\s*\d+(?::\d+)?\s*\Z")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)\s*\Z")
-_SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
 _NAME_PATTERN = f"^{NAME_PATTERN}$"
-_PATTERN_NAME = "^[a-z0-9-]+$"
 
 
 @dataclass(frozen=True)
@@ -204,14 +183,14 @@ def _message(error: ErrorDetails, value: Any) -> str:
         return _literal_message(str(ctx.get("expected", "")), value)
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        if pattern == _SLUG_PATTERN:
+        if pattern == SLUG_PATTERN:
             return "should use only lower-case letters, digits and dashes, e.g. box-breathing"
         if pattern == _NAME_PATTERN:
             return (
                 "should be lower-case letters, digits and _, starting with a letter, "
                 "e.g. kind_words"
             )
-        if pattern == _PATTERN_NAME:
+        if pattern == PATTERN_NAME_PATTERN:
             return "should be the name of a pattern, e.g. box"
     if kind == "string_too_short":
         return "should not be empty"
@@ -260,7 +239,7 @@ def _allowed_fields(path: DataPath, data: Any) -> list[str]:
         model = Exercise
     elif type(path[-1]) is int and len(path) >= 2 and path[-2] == "steps":
         kinds = [kind for kind in STEP_KINDS if kind in _mapping_keys(_value_at(data, path))]
-        model = _STEP_MODELS.get(kinds[0]) if len(kinds) == 1 else None
+        model = STEP_MODELS.get(kinds[0]) if len(kinds) == 1 else None
     elif isinstance(path[-1], str):
         model = _MAPPING_MODELS.get(path[-1])
     if model is None:

@@ -162,13 +162,9 @@ class _Checker:
 
 
 def _check_file(path: Path) -> Playable | list[Problem]:
-    from safeplace.exercise.compile import compile_exercise
-    from safeplace.exercise.loader import LoadError, load_exercise_file
+    from safeplace.exercise.loader import check_exercise_file
 
-    try:
-        return compile_exercise(load_exercise_file(path))
-    except LoadError as error:
-        return error.problems
+    return check_exercise_file(path)
 
 
 def _remembered(result: Playable | list[Problem], path: Path) -> dict[str, Any]:

@@ -6,8 +6,6 @@ again to learn where each value starts, so a good file never pays for positions.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +28,6 @@ __all__ = [
     "LoadError",
     "Problem",
     "check_exercise_file",
-    "content_hash",
     "load_exercise_file",
     "load_exercise_text",
 ]
@@ -87,17 +84,6 @@ def load_exercise_text(text: str, source: str) -> Exercise:
         raise LoadError([Problem(source, 1, 1, message)]) from error
     _, marks = load_yaml_with_marks(text, source)
     raise LoadError(_located(findings, marks, source)) from None
-
-
-def content_hash(exercise: Exercise) -> str:
-    """A short fingerprint of what the exercise says, for history (16 hex characters)."""
-    canonical = json.dumps(
-        exercise.model_dump(mode="json", by_alias=True),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def _from_yaml_problem(problem: YamlProblem) -> Problem:

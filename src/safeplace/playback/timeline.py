@@ -11,8 +11,6 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from safeplace.exercise.playable import (
-    ESTIMATED_PROMPT_SECONDS,
-    ESTIMATED_RATE_SECONDS,
     Location,
     Moment,
     Part,
@@ -64,13 +62,6 @@ class Segment:
     def is_waiting(self) -> bool:
         return self.duration is None
 
-    @property
-    def estimated_seconds(self) -> float:
-        """The duration, or the estimate for a waiting segment."""
-        if self.duration is not None:
-            return self.duration
-        return ESTIMATED_PROMPT_SECONDS if self.kind == "prompt" else ESTIMATED_RATE_SECONDS
-
     def __repr__(self) -> str:
         return f"Segment({self.index}, {self.kind!r}, path={self.path!r})"
 
@@ -96,9 +87,7 @@ def build_timeline(exercise: Playable | Exercise, *, holds: bool = True) -> Time
     """Lay out ``exercise`` in time; with ``holds=False`` breath holds are left out.
     A validated model is compiled first (tests and tools use that convenience)."""
     if not isinstance(exercise, Playable):
-        from safeplace.exercise.compile import compile_exercise
-
-        exercise = compile_exercise(exercise)
+        exercise = exercise.playable()
     parts = exercise.parts
     rated = [index for index, part in enumerate(parts) if part.kind == "rate"]
     segments = tuple(
@@ -106,7 +95,7 @@ def build_timeline(exercise: Playable | Exercise, *, holds: bool = True) -> Time
         for index, part in enumerate(parts)
     )
     timed = list(accumulate((s.duration or 0.0 for s in segments), initial=0.0))
-    weighted = list(accumulate((s.estimated_seconds for s in segments), initial=0.0))
+    weighted = list(accumulate((p.estimated_seconds(holds=holds) for p in parts), initial=0.0))
     return Timeline(
         exercise=exercise,
         segments=segments,
