@@ -164,10 +164,7 @@ def _show(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     library = _load_library(args, paths)
     loaded = library.get(args.exercise_id)
     if loaded is None:
-        closest = library.closest(args.exercise_id)
-        hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
-        _say_error(f"No exercise with the id '{args.exercise_id}'.{hint}")
-        _say_error("`safeplace list` shows every exercise.")
+        _say_error(library.unknown_id(args.exercise_id))
         return 1
     from safeplace.exercise.loader import LoadError, load_exercise_file
 

@@ -36,7 +36,7 @@ CONFIG_HEADER = "# safeplace settings; `safeplace locate` shows where this file 
 MOST_SENTENCES = 5  # a file of a thousand wrong lines gets a few sentences, not a thousand
 
 _SWITCHES = ("bell", "breath_holds", "show_streaks", "keep_answers")
-_RANGES = {"day_start_hour": (0, 12), "rest_days_per_week": (0, 3)}
+RANGES = {"day_start_hour": range(13), "rest_days_per_week": range(4)}  # the screen offers these
 _CHOICES: dict[str, tuple[str | None, ...]] = {
     "motion": (*get_args(Motion), None),
     "crisis_region": get_args(Region),
@@ -78,11 +78,12 @@ class Settings:
         for name in _SWITCHES:
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"{name} must be true or false")
-        for name, (low, high) in _RANGES.items():
+        for name, allowed in RANGES.items():
             value = getattr(self, name)
             if type(value) is not int:
                 raise TypeError(f"{name} must be a whole number")
-            if not low <= value <= high:
+            if value not in allowed:
+                low, high = allowed[0], allowed[-1]
                 raise ValueError(f"{name} must be from {low} to {high}, not {value}")
         for name, choices in _CHOICES.items():
             if getattr(self, name) not in choices:

@@ -183,10 +183,13 @@ def library(home: Paths, bundled: Path) -> Library:
     return load_library(home, bundled_dir=bundled)
 
 
-def test_get_and_closest(library: Library) -> None:
+def test_an_unknown_id_gets_one_sentence_with_the_close_ones(library: Library) -> None:
     assert library.get("nope") is None
-    assert library.closest("box-breath")[0] == "box-breathing"
-    assert library.closest("zzzzzzzz") == []
+    assert library.unknown_id("box-breath") == (
+        "No exercise with the id 'box-breath'. Did you mean: box-breathing? "
+        "`safeplace list` shows them all."
+    )
+    assert "Did you mean" not in library.unknown_id("zzzzzzzz")
 
 
 def test_search(library: Library) -> None:

@@ -46,11 +46,13 @@ class Library:
     def get(self, exercise_id: str) -> LoadedExercise | None:
         return self.exercises.get(exercise_id)
 
-    def closest(self, exercise_id: str, n: int = 3) -> list[str]:
-        """Ids that look like ``exercise_id``, for "did you mean ...?"."""
+    def unknown_id(self, exercise_id: str) -> str:
+        """The sentence for an id no exercise has, with the ids that look like it."""
         import difflib
 
-        return difflib.get_close_matches(exercise_id, list(self.exercises), n=n, cutoff=0.5)
+        close = difflib.get_close_matches(exercise_id, list(self.exercises), n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        return f"No exercise with the id '{exercise_id}'.{hint} `safeplace list` shows them all."
 
     def search(self, query: str) -> list[LoadedExercise]:
         """Exercises matching every word of ``query`` (any case) in id, title, summary, tags

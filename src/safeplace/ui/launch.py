@@ -34,13 +34,7 @@ def launch(
 
     library = load_library(paths, extra_dirs=extra_dirs, cache=CheckedCache(paths.checked_cache))
     if exercise_id is not None and library.get(exercise_id) is None:
-        closest = library.closest(exercise_id)
-        hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
-        print(
-            one_line(f"No exercise with the id '{exercise_id}'.{hint}")
-            + " `safeplace list` shows them all.",
-            file=sys.stderr,
-        )
+        print(one_line(library.unknown_id(exercise_id)), file=sys.stderr)
         return 1
     notices = [*settings_notices, *library.notices]
     if library.problems:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Footer, Select, Static, Switch
 
-from safeplace.settings import Settings
+from safeplace.settings import RANGES, Settings
 from safeplace.ui.screens.base import SafeplaceScreen
 
 SWITCHES = {
@@ -68,7 +68,7 @@ class SettingsScreen(SafeplaceScreen[None]):
             yield _row(
                 "A new practice day starts at",
                 Select(
-                    [(f"{hour:02d}:00", hour) for hour in range(13)],
+                    [(f"{hour:02d}:00", hour) for hour in RANGES["day_start_hour"]],
                     value=settings.day_start_hour,
                     allow_blank=False,
                     id="day_start_hour",
@@ -77,7 +77,7 @@ class SettingsScreen(SafeplaceScreen[None]):
             yield _row(
                 "Days a week that may be missed without breaking a streak",
                 Select(
-                    [(str(days), days) for days in range(4)],
+                    [(str(days), days) for days in RANGES["rest_days_per_week"]],
                     value=settings.rest_days_per_week,
                     allow_blank=False,
                     id="rest_days_per_week",
