@@ -455,7 +455,10 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, source: str) -> Yaml
     elif "block sequence entries are not allowed" in problem:
         message = "a '- ' list item cannot start here; check the indentation of this line"
     elif "quoted scalar" in context and "end of stream" in problem:
-        message = "this quoted text is never closed; add the closing quote"
+        message = (
+            "this quoted text is never closed; add the closing quote, or if the quote belongs "
+            "to the text, put the whole text in other quotes"
+        )
         if error.context_mark is not None:
             line, col = error.context_mark.line + 1, error.context_mark.column + 1
     elif "escape character" in problem:
@@ -467,6 +470,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, source: str) -> Yaml
             message += f" (opened on line {error.context_mark.line + 1})"
     elif "block" in context and _character_at(text, line, col) == ":":
         message = "a field name is missing before ':'"
+    elif "block" in context and (opened := _value_opening(text, line, col)) is not None:
+        col, opener = opened
+        message = (
+            f"this text starts with {opener}, so YAML takes it for a quoted or inline value that "
+            "ends early; put the whole text in quotes (single quotes when it holds double ones)"
+        )
     elif "block" in context:
         message = (
             "the indentation does not line up here; fields of one mapping start in the same "
@@ -487,6 +496,27 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, source: str) -> Y
     return YamlProblem(
         source, line, col, f"a control character ({code}) is not allowed; save it as plain UTF-8"
     )
+
+
+_OPENERS = {'"': "a quote", "'": "a quote", "[": "'['", "{": "'{'"}
+
+
+def _value_opening(text: str, line: int, col: int) -> tuple[int, str] | None:
+    """Where the value on ``line`` starts, and what it starts with, when that is a quote, '['
+    or '{' before ``col``: plain text that YAML read as something else."""
+    lines = text.split("\n", line)
+    if line - 1 >= len(lines):
+        return None
+    current = lines[line - 1]
+    body = current.lstrip(" ")
+    start = len(current) - len(body)
+    if body.startswith("- "):
+        start += 2 + len(body[2:]) - len(body[2:].lstrip(" "))
+    key, colon, rest = current[start:].partition(": ")
+    if colon and not key.startswith(tuple(_OPENERS)):
+        start += len(key) + 2 + len(rest) - len(rest.lstrip(" "))
+    opener = current[start : start + 1]
+    return (start + 1, _OPENERS[opener]) if opener in _OPENERS and start + 1 < col else None
 
 
 def _character_at(text: str, line: int, col: int) -> str:

@@ -258,3 +258,32 @@ def test_write_schema(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert text.endswith("}\n")
     assert json.loads(text) == exercise_json_schema()
+
+
+# --- text that starts like something else ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "opener"),
+    [
+        ('"Hello" she said', "a quote"),
+        ("'Rest' is allowed", "a quote"),
+        ("[Pause] and breathe", "'['"),
+        ("{name} is here", "'{'"),
+    ],
+)
+def test_text_that_starts_with_a_quote_or_bracket_is_told_to_be_quoted(
+    written: str, opener: str
+) -> None:
+    for steps in (f"  - say: {written}\n", f"  - items:\n      - {written}\n"):
+        [line] = problems(HEAD + "steps:\n" + steps)
+        value_col = (HEAD + "steps:\n" + steps).splitlines()[-1].index(written[0]) + 1
+        assert line.startswith(f"{len(HEAD.splitlines()) + len(steps.splitlines()) + 1}:"), line
+        assert f":{value_col}: this text starts with {opener}" in line, line
+        assert "put the whole text in quotes" in line
+
+
+def test_an_apostrophe_that_opens_a_text_is_told_how_to_keep_it() -> None:
+    [line] = problems(HEAD + "steps:\n  - say: 'Tis the season\n")
+    assert line.startswith("6:10: this quoted text is never closed")
+    assert "put the whole text in other quotes" in line
