@@ -75,7 +75,9 @@ def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=_show)
     validate = sub.add_parser("validate", help="check exercise files or folders")
-    validate.add_argument("targets", metavar="PATH", nargs="+", type=Path)
+    validate.add_argument(
+        "targets", metavar="PATH", nargs="*", type=Path, help="default: your own exercises folder"
+    )
     validate.set_defaults(handler=_validate)
     schema = sub.add_parser("schema", help="print the JSON Schema of the exercise format")
     schema.set_defaults(handler=_schema)
@@ -189,7 +191,12 @@ def _show(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 def _validate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from safeplace.exercise.library import validate_paths
 
-    problems = validate_paths(args.targets)
+    targets = args.targets or [paths.user_exercises]
+    if not args.targets and not paths.user_exercises.exists():
+        folder = one_line(str(paths.user_exercises))
+        print(f"You have no exercises of your own yet ({folder}); nothing to check.")
+        return 0
+    problems = validate_paths(targets)
     for problem in problems:
         print(one_line(str(problem)))
     if problems:

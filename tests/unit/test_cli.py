@@ -109,6 +109,19 @@ def test_validate_reports_file_line_col(tmp_path: Path, capsys: pytest.CaptureFi
     assert "secnds" in out[0]
 
 
+def test_a_bare_validate_checks_your_own_folder(
+    paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["validate"]) == 0
+    assert "no exercises of your own yet" in capsys.readouterr().out
+    paths.user_exercises.mkdir(parents=True)
+    (paths.user_exercises / "mine.yaml").write_text(GOOD.replace("    secnds", ""))
+    (paths.user_exercises / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    assert run(["validate"]) == 1
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{paths.user_exercises / 'broken.yaml'}:")
+
+
 def test_validate_the_bundled_library_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     bundled = Path(__file__).resolve().parents[2] / "exercises"
     assert run(["validate", str(bundled)]) == 0
