@@ -18,7 +18,12 @@ _LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029]+")
 
 
 class PlaceholderError(ValueError):
-    """A brace that is neither a placeholder nor an escaped literal brace."""
+    """A brace that is neither a placeholder nor an escaped literal brace; ``fragment`` is the
+    word it stands in."""
+
+    def __init__(self, message: str, fragment: str) -> None:
+        super().__init__(message)
+        self.fragment = fragment
 
 
 def placeholders(text: str) -> list[str]:
@@ -29,10 +34,15 @@ def placeholders(text: str) -> list[str]:
         if token in ("{{", "}}"):
             continue
         if match.group(1) is None:
+            start = match.start()
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1  # back to the start of the word the brace is in
+            fragment = text[start:].split(maxsplit=1)[0]
             raise PlaceholderError(
-                f"stray '{token}' at character {match.start() + 1}: write a placeholder as "
+                f"stray '{token}' in '{fragment[:40]}': write a placeholder as "
                 "{name} (lower-case letters, digits, _) or double the brace ({{ or }}) "
-                "for a literal one"
+                "for a literal one",
+                fragment,
             )
         names.append(match.group(1))
     return names

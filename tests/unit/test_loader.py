@@ -287,3 +287,20 @@ def test_an_apostrophe_that_opens_a_text_is_told_how_to_keep_it() -> None:
     [line] = problems(HEAD + "steps:\n  - say: 'Tis the season\n")
     assert line.startswith("6:10: this quoted text is never closed")
     assert "put the whole text in other quotes" in line
+
+
+def test_a_problem_inside_a_passage_names_its_own_line() -> None:
+    text = HEAD + (
+        "steps:\n"
+        "  - say: >-\n"
+        "      The first line is fine\n"
+        "      and here is {unknown} too.\n"
+        "  - say: |\n"
+        "      fine\n"
+        "      a stray {brace\n"
+    )
+    assert [line.split(": ", 2)[:2] for line in problems(text)] == [
+        ["8:19", "steps.0.say"],
+        ["11:15", "steps.1.say"],
+    ]
+    assert "stray '{' in '{brace'" in problems(text)[1]

@@ -56,6 +56,8 @@ class Finding:
     message: str
     at_key: bool = False
     label: DataPath | None = None
+    fragment: str | None = None
+    """Words of a longer text the problem is about: the loader names their own line."""
 
     def text(self) -> str:
         label = self.path if self.label is None else self.label

@@ -75,7 +75,9 @@ def load_exercise_text(text: str, source: str) -> Exercise:
         errors = error.errors(include_url=False, include_input=False)
         findings = explain_validation_errors(errors, data)
     except ExerciseProblems as error:
-        findings = [Finding(tuple(loc), message) for loc, message in error.problems]
+        findings = [
+            Finding(tuple(loc), text, fragment=words) for loc, text, words in error.problems
+        ]
     except Exception as error:  # a bug of ours must not hide the other exercises
         message = (
             f"this exercise could not be checked because of a bug in safeplace "
@@ -83,17 +85,20 @@ def load_exercise_text(text: str, source: str) -> Exercise:
         )
         raise LoadError([Problem(source, 1, 1, message)]) from error
     _, marks = load_yaml_with_marks(text, source)
-    raise LoadError(_located(findings, marks, source)) from None
+    raise LoadError(_located(findings, marks, text, source)) from None
 
 
 def _from_yaml_problem(problem: YamlProblem) -> Problem:
     return Problem(problem.source, problem.line, problem.col, problem.message)
 
 
-def _located(findings: list[Finding], marks: Marks, source: str) -> list[Problem]:
+def _located(findings: list[Finding], marks: Marks, text: str, source: str) -> list[Problem]:
     problems: dict[tuple[int, int, str], Problem] = {}
+    lines = text.splitlines()
     for finding in findings:
         line, col = _position(finding, marks)
+        if finding.fragment:  # within a passage, the line the words are on
+            line, col = _words_position(lines, line, col, finding.fragment)
         message = finding.text()
         problems.setdefault((line, col, message), Problem(source, line, col, message))
     ordered = [problems[key] for key in sorted(problems, key=lambda key: key[:2])]
@@ -106,6 +111,18 @@ def _located(findings: list[Finding], marks: Marks, source: str) -> list[Problem
         *ordered[:MAX_PROBLEMS_SHOWN],
         Problem(source, first_hidden.line, first_hidden.col, summary),
     ]
+
+
+def _words_position(lines: list[str], line: int, col: int, words: str) -> tuple[int, int]:
+    """Where ``words`` are, when a passage starting at (line, col) has them on a later line;
+    else that start (a one-line value is named by where it starts)."""
+    if line > len(lines) or words in lines[line - 1][col - 1 :]:
+        return line, col
+    for number in range(line + 1, len(lines) + 1):
+        found = lines[number - 1].find(words)
+        if found >= 0:
+            return number, found + 1
+    return line, col
 
 
 def _position(finding: Finding, marks: Marks) -> tuple[int, int]:

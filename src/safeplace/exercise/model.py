@@ -44,12 +44,17 @@ MAX_REPEAT_DEPTH = 3
 CONTROL_CHARACTER = "contains a control character; remove it (texts are shown literally)"
 
 
-class ExerciseProblems(Exception):
-    """Problems that span fields, each with the data path it concerns."""
+# A problem with the data path it concerns, and the words it is about when they sit inside a
+# longer text (so that the loader can name their own line within a passage).
+WholeProblem = tuple[Location, str, str | None]
 
-    def __init__(self, problems: list[tuple[Location, str]]) -> None:
+
+class ExerciseProblems(Exception):
+    """Problems that span fields."""
+
+    def __init__(self, problems: list[WholeProblem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
+        super().__init__("; ".join(f"{'.'.join(map(str, p[0]))}: {p[1]}" for p in problems))
 
 
 class Exercise(Strict):
@@ -150,18 +155,18 @@ class Exercise(Strict):
         )
 
 
-def _whole_exercise_problems(exercise: Exercise) -> Iterator[tuple[Location, str]]:
+def _whole_exercise_problems(exercise: Exercise) -> Iterator[WholeProblem]:
     for field in ("title", "summary", "author", "license"):
         value = getattr(exercise, field)
         if isinstance(value, str) and find_control_character(value) is not None:
-            yield (field,), CONTROL_CHARACTER
+            yield (field,), CONTROL_CHARACTER, None
 
     known = dict(exercise.recall)
     depth_limit_reported = False
     for path, step in exercise.walk():
         if not depth_limit_reported and path.count("steps") > MAX_REPEAT_DEPTH + 1:
             depth_limit_reported = True
-            yield path, f"repeat blocks may nest at most {MAX_REPEAT_DEPTH} deep"
+            yield path, f"repeat blocks may nest at most {MAX_REPEAT_DEPTH} deep", None
         for field, text in step.texts():
             loc: Location = (*path, *(int(p) if p.isdigit() else p for p in field.split(".")))
             yield from _text_problems(loc, text, known)
@@ -172,7 +177,11 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[tuple[Location, str
 
     played = played_steps(exercise.steps)
     if played > MAX_PLAYED_STEPS:  # then the length is not worth computing
-        yield ("steps",), f"plays {played} steps with repeats; the limit is {MAX_PLAYED_STEPS}"
+        yield (
+            ("steps",),
+            f"plays {played} steps with repeats; the limit is {MAX_PLAYED_STEPS}",
+            None,
+        )
         return
     total = exercise.estimated_seconds()
     if total > MAX_TOTAL_SECONDS:
@@ -182,19 +191,18 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[tuple[Location, str
                 f"lasts about {total / 60:.0f} minutes; the limit is {MAX_TOTAL_SECONDS / 60:.0f}. "
                 "Split it into shorter exercises"
             ),
+            None,
         )
 
 
-def _text_problems(
-    loc: Location, text: str, known: dict[str, str]
-) -> Iterator[tuple[Location, str]]:
+def _text_problems(loc: Location, text: str, known: dict[str, str]) -> Iterator[WholeProblem]:
     if find_control_character(text) is not None:
-        yield loc, CONTROL_CHARACTER
+        yield loc, CONTROL_CHARACTER, None
         return
     try:
         names = placeholders(text)
     except PlaceholderError as error:
-        yield loc, str(error)
+        yield loc, str(error), error.fragment
         return
     for name in names:
         if name not in known:
@@ -202,18 +210,20 @@ def _text_problems(
                 loc,
                 f"unknown placeholder {{{name}}}: remember it in an earlier prompt "
                 f"(remember: {name}) or declare it under recall with a default",
+                f"{{{name}}}",
             )
 
 
 def _breath_problems(
     step: BreatheStep, loc: Location, cautions: list[Caution]
-) -> Iterator[tuple[Location, str]]:
+) -> Iterator[WholeProblem]:
     if step.breathing.spec.has_holds and "breath-holds" not in cautions:
         yield (
             loc,
             "this pattern holds the breath: add breath-holds to cautions so that "
             "people who avoid holds are told first",
+            None,
         )
     phases = step.breathing.phases
     if phases.top_up > 0 and phases.top_up >= phases.inhale:
-        yield loc, "top_up should be shorter than the in-breath"
+        yield loc, "top_up should be shorter than the in-breath", None
