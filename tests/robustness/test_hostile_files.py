@@ -283,9 +283,9 @@ def test_yaml_11_surprises_never_slip_through(tmp_path: Path, pure: bool) -> Non
         encoding="utf-8",
     )
     assert problems_of(path) == [
-        "7:14: steps.0.seconds: write times as a number of seconds, e.g. 90 (not minutes:seconds)",
-        "9:14: steps.2.silence: should be a number, not '.nan'",
-        "10:14: steps.3.silence: should be a number, not '2024-01-02'",
+        "7:14: steps.1.seconds: write times as a number of seconds, e.g. 90 (not minutes:seconds)",
+        "9:14: steps.3.silence: should be a number, not '.nan'",
+        "10:14: steps.4.silence: should be a number, not '2024-01-02'",
     ]
 
 
@@ -310,10 +310,10 @@ def test_every_validation_mistake_gets_its_own_located_line(tmp_path: Path, pure
     )
     assert problems_of(path) == [
         "1:1: missing required field 'title'",
-        "7:5: steps.0: unknown field 'secnds'; did you mean 'seconds'?",
-        "8:14: steps.1.silence: should be greater than 0",
-        "9:38: steps.2.breathe.cycles: should be a whole number, e.g. 2",
-        "10:5: steps.3: each step needs exactly one of: say, breathe, silence, items, prompt, "
+        "7:5: steps.1: unknown field 'secnds'; did you mean 'seconds'?",
+        "8:14: steps.2.silence: should be greater than 0",
+        "9:38: steps.3.breathe.cycles: should be a whole number, e.g. 2",
+        "10:5: steps.4: each step needs exactly one of: say, breathe, silence, items, prompt, "
         "rate, repeat",
     ]
     # Whole-exercise checks run once the fields themselves are valid.
@@ -321,9 +321,9 @@ def test_every_validation_mistake_gets_its_own_located_line(tmp_path: Path, pure
     fixed = fixed.replace("secnds", "seconds").replace("-3", "3").replace("2.5", "2")
     path.write_text(fixed.replace("  - jog: 5\n", ""))
     assert problems_of(path) == [
-        "11:10: steps.3.say: unknown placeholder {kind_words}: remember it in an earlier prompt "
+        "11:10: steps.4.say: unknown placeholder {kind_words}: remember it in an earlier prompt "
         "(remember: kind_words) or declare it under recall with a default",
-        "12:14: steps.4.breathe: this pattern holds the breath: add breath-holds to cautions so "
+        "12:14: steps.5.breathe: this pattern holds the breath: add breath-holds to cautions so "
         "that people who avoid holds are told first",
     ]
 

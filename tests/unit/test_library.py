@@ -240,7 +240,7 @@ def test_validate_paths(tmp_path: Path) -> None:
     missing = tmp_path / "missing.yaml"
     problems = validate_paths([tmp_path / "set", twin, missing])
     assert [str(p) for p in problems] == [
-        f"{bad}:8:5: steps.0: unknown step kind 'sya'; did you mean 'say'?",
+        f"{bad}:8:5: steps.1: unknown step kind 'sya'; did you mean 'say'?",
         f"{twin}:1:5: id: 'good' is already used by {good}; give each exercise its own id",
         f"{missing}:1:1: no such file or folder",
     ]

@@ -45,9 +45,9 @@ def problems(text: str) -> list[str]:
 
 
 def test_problem_and_load_error_read_as_lines() -> None:
-    first = Problem("a.yaml", 2, 5, "steps.0.seconds: should be greater than 0")
+    first = Problem("a.yaml", 2, 5, "steps.1.seconds: should be greater than 0")
     second = Problem("a.yaml", 9, 1, "missing required field 'title'")
-    assert str(first) == "a.yaml:2:5: steps.0.seconds: should be greater than 0"
+    assert str(first) == "a.yaml:2:5: steps.1.seconds: should be greater than 0"
     assert str(LoadError([first, second])) == f"{first}\n{second}"
 
 
@@ -84,77 +84,77 @@ def test_a_document_without_fields_is_empty(text: str) -> None:
     [
         (
             "steps:\n  - say: hi\n    secnds: 3\n",
-            "7:5: steps.0: unknown field 'secnds'; did you mean 'seconds'?",
+            "7:5: steps.1: unknown field 'secnds'; did you mean 'seconds'?",
         ),
         (
             "steps:\n  - say: hi\n    seconds: 1:30\n",
-            "7:14: steps.0.seconds: write times as a number of seconds, e.g. 90 "
+            "7:14: steps.1.seconds: write times as a number of seconds, e.g. 90 "
             "(not minutes:seconds)",
         ),
         (
             "steps:\n  - say: hi\n    seconds: -5\n",
-            "7:14: steps.0.seconds: should be greater than 0",
+            "7:14: steps.1.seconds: should be greater than 0",
         ),
         (
             "steps:\n  - breathe:\n      pattern: box\n      cycles: 2.5\n",
-            "8:15: steps.0.breathe.cycles: should be a whole number, e.g. 2",
+            "8:15: steps.1.breathe.cycles: should be a whole number, e.g. 2",
         ),
         (
             "steps:\n  - jog: 5\n",
-            "6:5: steps.0: each step needs exactly one of: say, breathe, silence, items, prompt, "
+            "6:5: steps.1: each step needs exactly one of: say, breathe, silence, items, prompt, "
             "rate, repeat",
         ),
-        ("steps:\n  - sya: hello\n", "6:5: steps.0: unknown step kind 'sya'; did you mean 'say'?"),
+        ("steps:\n  - sya: hello\n", "6:5: steps.1: unknown step kind 'sya'; did you mean 'say'?"),
         (
             "steps:\n  - say: a\n    breathe: box\n",
-            "6:5: steps.0: this step has 'say' and 'breathe'; a step does one thing, so split it "
+            "6:5: steps.1: this step has 'say' and 'breathe'; a step does one thing, so split it "
             "into separate steps",
         ),
         (
             "steps:\n  - breathe: 5\n",
-            "6:14: steps.0.breathe: should be text or a mapping of field: value, not 5",
+            "6:14: steps.1.breathe: should be text or a mapping of field: value, not 5",
         ),
         (
             "steps:\n  - breathe: boxx\n",
-            "6:14: steps.0.breathe: unknown pattern 'boxx'; known patterns: box, sigh, long-out, "
+            "6:14: steps.1.breathe: unknown pattern 'boxx'; known patterns: box, sigh, long-out, "
             "slow, even, 4-7-8",
         ),
         (
             "steps:\n  - breathe:\n      pattern: {in: 4}\n",
-            "7:16: steps.0.breathe.pattern: missing required field 'out'",
+            "7:16: steps.1.breathe.pattern: missing required field 'out'",
         ),
         (
             "steps:\n  - breathe:\n      pattern: box\n      lenghten: {by: 1}\n",
-            "8:7: steps.0.breathe: unknown field 'lenghten'; did you mean 'lengthen'?",
+            "8:7: steps.1.breathe: unknown field 'lenghten'; did you mean 'lengthen'?",
         ),
-        ("steps:\n  - repeat: 2\n", "6:5: steps.0: missing required field 'steps'"),
+        ("steps:\n  - repeat: 2\n", "6:5: steps.1: missing required field 'steps'"),
         (
             "steps:\n  - repeat: 2\n    steps:\n      - say: x\n        seconds: 0\n",
-            "9:18: steps.0.steps.0.seconds: should be greater than 0",
+            "9:18: steps.1.steps.1.seconds: should be greater than 0",
         ),
         (
             "steps:\n  - say: hi {nope}\n",
-            "6:10: steps.0.say: unknown placeholder {nope}: remember it in an earlier prompt "
+            "6:10: steps.1.say: unknown placeholder {nope}: remember it in an earlier prompt "
             "(remember: nope) or declare it under recall with a default",
         ),
         (
             "steps:\n  - breathe: box\n",
-            "6:14: steps.0.breathe: this pattern holds the breath: add breath-holds to cautions so "
+            "6:14: steps.1.breathe: this pattern holds the breath: add breath-holds to cautions so "
             "that people who avoid holds are told first",
         ),
         (
             "steps:\n  - say: x\n    seconds: '30'\n",
-            "7:14: steps.0.seconds: should be a number; remove the quotes around 30",
+            "7:14: steps.1.seconds: should be a number; remove the quotes around 30",
         ),
         (
             "steps:\n  - say: x\n    seconds: .nan\n",
-            "7:14: steps.0.seconds: should be a number, not '.nan'",
+            "7:14: steps.1.seconds: should be a number, not '.nan'",
         ),
         (
             "steps:\n  - silence: 2024-01-02\n",
-            "6:14: steps.0.silence: should be a number, not '2024-01-02'",
+            "6:14: steps.1.silence: should be a number, not '2024-01-02'",
         ),
-        ("steps:\n  - items: []\n", "6:12: steps.0.items: should have at least 1 item"),
+        ("steps:\n  - items: []\n", "6:12: steps.1.items: should have at least 1 item"),
         ("steps: x\n", "5:8: steps: should be a list, not 'x'"),
         (
             "steps:\n  - say: x\nrecall:\n  Bad: x\n",
@@ -167,7 +167,7 @@ def test_a_document_without_fields_is_empty(text: str) -> None:
         ),
         (
             "steps:\n  - prompt: Why?\n    remember: why\n",
-            "6:5: steps.0: a prompt with remember needs a default: the words shown for {why} until "
+            "6:5: steps.1: a prompt with remember needs a default: the words shown for {why} until "
             "something has been written",
         ),
     ],
@@ -210,7 +210,7 @@ def test_problems_are_capped_at_ten() -> None:
     text = HEAD + "steps:\n" + "  - say: x\n    seconds: -1\n" * 14
     lines = problems(text)
     assert len(lines) == 11
-    assert lines[0] == "7:14: steps.0.seconds: should be greater than 0"
+    assert lines[0] == "7:14: steps.1.seconds: should be greater than 0"
     assert lines[-1] == "27:14: … and 4 more problems"
 
 
@@ -300,7 +300,7 @@ def test_a_problem_inside_a_passage_names_its_own_line() -> None:
         "      a stray {brace\n"
     )
     assert [line.split(": ", 2)[:2] for line in problems(text)] == [
-        ["8:19", "steps.0.say"],
-        ["11:15", "steps.1.say"],
+        ["8:19", "steps.1.say"],
+        ["11:15", "steps.2.say"],
     ]
     assert "stray '{' in '{brace'" in problems(text)[1]

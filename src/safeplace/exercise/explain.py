@@ -63,7 +63,12 @@ class Finding:
         label = self.path if self.label is None else self.label
         if not label:
             return self.message
-        return f"{'.'.join(_shown(str(part), 40) for part in label)}: {self.message}"
+        # Steps are numbered from 1, as `safeplace show` numbers them.
+        shown = [
+            part + 1 if type(part) is int and index and label[index - 1] == "steps" else part
+            for index, part in enumerate(label)
+        ]
+        return f"{'.'.join(_shown(str(part), 40) for part in shown)}: {self.message}"
 
 
 def explain_validation_errors(errors: Sequence[ErrorDetails], data: Any) -> list[Finding]:
