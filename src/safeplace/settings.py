@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from safeplace.checked import fingerprint
 from safeplace.files import private_folder, tighten, write_atomically
-from safeplace.text import one_line
+from safeplace.text import close_matches, one_line
 
 if TYPE_CHECKING:
     from safeplace.checked import CheckedCache
@@ -183,9 +183,7 @@ def _check(data: dict[str, Any], marks: Marks, source: str) -> tuple[Settings, l
 
 
 def _unknown(name: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(Settings.__dataclass_fields__), n=1)
+    close = close_matches(name, Settings.__dataclass_fields__)
     hint = f" (did you mean {close[0]}?)" if close else ""
     shown = one_line(name)
     shown = shown if len(shown) <= 40 else shown[:39] + "…"

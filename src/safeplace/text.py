@@ -9,7 +9,7 @@ name, a file name in a message) has its line breaks folded too (``one_line``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 NAME_PATTERN = r"[a-z][a-z0-9_]{0,31}"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + NAME_PATTERN + r")\}|\{|\}")
@@ -86,3 +86,16 @@ def one_line(text: str) -> str:
     """``printable(text)`` on one line: breaks and tabs become a space, so a title or a file
     name can never start a line of its own in a message, a list or a table."""
     return _LINE_BREAKS.sub(" ", printable(text))
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """The choices close enough to offer as "did you mean": nearly the same spelling, the same
+    letters swapped (``sya``), or holding the whole word (``calm`` for ``calm-place``). A far
+    guess (``time`` for ``title``) is worse than none."""
+    import difflib
+
+    options = list(choices)
+    near = difflib.get_close_matches(word, options, n=n, cutoff=0.75)
+    near += [o for o in options if sorted(o) == sorted(word) and o not in near]
+    near += [o for o in options if len(word) >= 3 and word in o and o not in near]
+    return near[:n]

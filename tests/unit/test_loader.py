@@ -304,3 +304,15 @@ def test_a_problem_inside_a_passage_names_its_own_line() -> None:
         ["11:15", "steps.2.say"],
     ]
     assert "stray '{' in '{brace'" in problems(text)[1]
+
+
+@pytest.mark.parametrize(
+    ("written", "offered"),
+    [("titel", "title"), ("sumary", "summary"), ("tag", "tags"), ("time", None), ("desc", None)],
+)
+def test_did_you_mean_only_when_the_suggestion_is_close(written: str, offered: str | None) -> None:
+    [line] = problems(VALID + f"{written}: x\n")
+    if offered is None:
+        assert "did you mean" not in line and "the fields here are" in line, line
+    else:
+        assert line.endswith(f"did you mean '{offered}'?"), line

@@ -9,7 +9,6 @@ mean (a "should be text" beside a deeper error in the mapping form) are dropped.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from safeplace.exercise.breathing import PATTERN_NAME_PATTERN, Breathing, Breath
 from safeplace.exercise.fields import SLUG_PATTERN
 from safeplace.exercise.model import Exercise
 from safeplace.exercise.steps import STEP_KINDS, STEP_MODELS
-from safeplace.text import NAME_PATTERN, printable
+from safeplace.text import NAME_PATTERN, close_matches, printable
 
 DataPath = tuple[str | int, ...]
 
@@ -220,7 +219,7 @@ def _literal_message(expected: str, value: Any) -> str:
     choices = re.findall(r"'([^']*)'", expected)
     message = f"should be one of: {', '.join(choices)}"
     if isinstance(value, str):
-        close = difflib.get_close_matches(value, choices, n=1)
+        close = close_matches(value, choices)
         if close:
             message += f"; did you mean '{close[0]}'?"
     return message
@@ -236,7 +235,7 @@ def _unknown_field(key: str, parent: DataPath, data: Any) -> str:
 
 
 def _suggestion(key: str, parent: DataPath, data: Any) -> str | None:
-    close = difflib.get_close_matches(key, _allowed_fields(parent, data), n=1, cutoff=0.6)
+    close = close_matches(key, _allowed_fields(parent, data))
     return close[0] if close else None
 
 
@@ -263,7 +262,7 @@ def _step_kind_message(step: Any) -> str:
         both = " and ".join(f"'{kind}'" for kind in kinds)
         return f"this step has {both}; a step does one thing, so split it into separate steps"
     for key in keys:
-        close = difflib.get_close_matches(key, STEP_KINDS, n=1, cutoff=0.6)
+        close = close_matches(key, STEP_KINDS)
         if close:
             return f"unknown step kind '{_shown(key)}'; did you mean '{close[0]}'?"
     return f"each step needs exactly one of: {_KINDS_TEXT}"
