@@ -247,6 +247,14 @@ def test_schema_describes_the_format() -> None:
     assert "in" in schema["$defs"]["BreathPattern"]["properties"]  # aliases, not field names
 
 
+def test_schema_offers_the_pattern_names_with_examples() -> None:
+    definitions = exercise_json_schema()["$defs"]
+    for model, field in (("BreatheStep", "breathe"), ("Breathing", "pattern")):
+        [named, _] = definitions[model]["properties"][field]["anyOf"]
+        assert named["enum"] == ["box", "sigh", "long-out", "slow", "even", "4-7-8"]
+        assert set(named["examples"]) <= set(named["enum"])
+
+
 def test_committed_schema_is_up_to_date() -> None:
     committed = (REPO / "schema" / "exercise.schema.json").read_text(encoding="utf-8")
     assert committed == exercise_schema_text(), "run: python -m safeplace.exercise.schema"

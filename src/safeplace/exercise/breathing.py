@@ -17,8 +17,6 @@ from safeplace.exercise.playable import (
     BreathSpec,
 )
 
-PATTERN_NAME_PATTERN = r"^[a-z0-9-]+$"
-PatternName = Annotated[str, Field(pattern=PATTERN_NAME_PATTERN)]
 PhaseSeconds = Annotated[float, Field(gt=0, le=MAX_PHASE_SECONDS)]
 HoldSeconds = Annotated[float, Field(ge=0, le=MAX_HOLD_SECONDS)]
 
@@ -32,6 +30,15 @@ NAMED_PATTERNS: dict[str, tuple[dict[str, float], int, str]] = {
     "4-7-8": ({"in": 4, "hold": 7, "out": 8}, 4, "4 in, hold 7, 8 out"),
 }
 CUSTOM_DEFAULT_CYCLES = 6
+PATTERN_NAME_PATTERN = r"^[a-z0-9-]+$"
+# The schema lists the names, so an editor can offer them; the check says which are known.
+PatternName = Annotated[
+    str,
+    Field(
+        pattern=PATTERN_NAME_PATTERN,
+        json_schema_extra={"enum": list(NAMED_PATTERNS), "examples": ["box", "long-out"]},
+    ),
+]
 
 
 class BreathPattern(Strict):
