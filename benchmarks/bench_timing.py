@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from safeplace.exercise.model import Exercise
 from safeplace.playback.session import Event, Finished, PhaseChanged, Session, StepStarted
@@ -120,11 +120,14 @@ async def play_in_app(exercise: Exercise) -> float:
     from pathlib import Path
 
     import yaml
+    from textual.screen import Screen
 
     from safeplace.exercise.library import load_library
     from safeplace.paths import resolve_paths
     from safeplace.settings import Settings
     from safeplace.ui.app import make_app
+    from safeplace.ui.screens.closing import ClosingScreen
+    from safeplace.ui.screens.player import PlayerScreen
 
     with tempfile.TemporaryDirectory() as home:
         folder = Path(home) / "extra"
@@ -144,16 +147,17 @@ async def play_in_app(exercise: Exercise) -> float:
             cursor_blink=False,
         )
         handled: list[float] = []
-        show_closing = app.show_closing
+        replace_top = app.replace_top
 
-        def closing(practice: object) -> None:
-            handled.append(time.monotonic())
-            show_closing(practice)  # type: ignore[arg-type]
+        def stamped(screen: Screen[Any]) -> None:
+            if isinstance(screen, ClosingScreen):  # the end, as the person sees it
+                handled.append(time.monotonic())
+            replace_top(screen)
 
-        app.show_closing = closing  # type: ignore[method-assign]
+        app.replace_top = stamped  # type: ignore[method-assign]
         async with app.run_test(size=(100, 30)) as pilot:
-            assert app.practice is not None
-            session = app.practice.session
+            assert isinstance(app.screen, PlayerScreen)
+            session = app.screen.session
             assert session.started_at is not None
             scheduled_end = session.started_at + session.timeline.timed_seconds / SPEED
             while not handled:

@@ -6,12 +6,13 @@ no cursor blink, and the bundled library plus the small test exercises in fixtur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from textual.pilot import Pilot
 
 from safeplace.exercise.library import Library, load_library
 from safeplace.history.store import HistoryStore
@@ -19,12 +20,15 @@ from safeplace.paths import Paths, resolve_paths
 from safeplace.playback.clock import FakeClock
 from safeplace.settings import Settings
 from safeplace.ui.app import SafeplaceApp, make_app
+from safeplace.ui.screens.player import PlayerScreen
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "exercises"
 FIXED_NOW = datetime.fromisoformat("2026-11-20T20:30:00+00:00")
 
 AppFactory = Callable[..., SafeplaceApp]
+Playing = Callable[[SafeplaceApp], PlayerScreen]
+CatchUp = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +84,27 @@ def build_app(paths: Paths, library: Library, clock: FakeClock) -> AppFactory:
         )
 
     return build
+
+
+@pytest.fixture
+def playing() -> Playing:
+    """The player that plays (the top-most one, under any dialog): it owns the practice."""
+
+    def top_player(app: SafeplaceApp) -> PlayerScreen:
+        players = [screen for screen in app.screen_stack if isinstance(screen, PlayerScreen)]
+        assert players, "no player is shown"
+        return players[-1]
+
+    return top_player
+
+
+@pytest.fixture
+def catch_up(playing: Playing) -> CatchUp:
+    """What the repaint timer does, done now: the player follows the fake clock (no waiting
+    for a real timer), and the screen is drawn."""
+
+    async def caught_up(pilot: Pilot[Any]) -> None:
+        playing(cast(SafeplaceApp, pilot.app)).catch_up()
+        await pilot.pause()
+
+    return caught_up

@@ -20,10 +20,12 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from safeplace.exercise.library import Library, load_library
@@ -35,13 +37,15 @@ from safeplace.settings import Settings
 from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.confirm import ConfirmEnd
 from safeplace.ui.screens.history import HistoryScreen
+from safeplace.ui.screens.player import PlayerScreen
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and tmux are POSIX")
 AppFactory = Callable[..., SafeplaceApp]
+Playing = Callable[[SafeplaceApp], PlayerScreen]
+CatchUp = Callable[[Pilot[Any]], Awaitable[None]]
 REPO = Path(__file__).resolve().parent.parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "exercises"
 TIMEOUT = 15.0
-TICK = 0.15
 
 EXERCISES = {
     "long-say": """\
@@ -420,9 +424,9 @@ async def test_the_app_merges_what_waits_when_it_starts(
     app = build_app()  # the library; the app opens the history itself after the first frame
     async with app.run_test() as pilot:
         await pilot.pause()
-        app.flush_history()
-        assert app.store is not None
-        assert app.store.session(session_id).outcome == "completed"
+        app.history.flush()  # nothing asked for the history: it opened after the first frame
+        with HistoryStore.open(home_paths.history_db) as store:  # this one merges nothing
+            assert store.session(session_id).outcome == "completed"
 
 
 # --- a killed process: interrupted in every view at once; time kept every few seconds -----
@@ -470,14 +474,14 @@ async def test_the_history_screen_shows_a_killed_session_as_interrupted(
 
 
 async def test_practised_time_is_saved_while_a_long_step_plays(
-    build_app: AppFactory, clock: FakeClock, store: HistoryStore
+    build_app: AppFactory, clock: FakeClock, store: HistoryStore, catch_up: CatchUp
 ) -> None:
     app = build_app("long-say", store=store)
     async with app.run_test() as pilot:
         for _ in range(12):  # twelve seconds into a one-minute step
             clock.advance(1)
-            await pilot.pause(TICK)
-        app.flush_history()
+            await catch_up(pilot)
+        app.history.flush()
         [record] = store.sessions()
         assert record.outcome == "open" and record.practised_seconds >= 10
 
@@ -569,21 +573,21 @@ def test_erase_while_the_app_plays_keeps_nothing_of_that_session(
 
 
 async def test_time_while_the_process_is_stopped_is_not_practice(
-    build_app: AppFactory, clock: FakeClock
+    build_app: AppFactory, clock: FakeClock, playing: Playing, catch_up: CatchUp
 ) -> None:
     app = build_app("long-say")
     async with app.run_test() as pilot:
-        await pilot.pause(TICK)
-        assert app.practice is not None
-        session = app.practice.session
+        await catch_up(pilot)
+        session = playing(app).session
         left = session.view().remaining_seconds
         clock.advance(600)  # ten minutes stopped (ctrl+z, SIGSTOP) between two repaints
         os.kill(os.getpid(), signal.SIGCONT)
-        await pilot.pause(TICK)
+        await pilot.pause()  # the event loop hears of it
+        await catch_up(pilot)
         assert session.view().remaining_seconds == left
         assert session.practised_seconds < 1
         clock.advance(2)
-        await pilot.pause(TICK)
+        await catch_up(pilot)
         assert session.view().remaining_seconds == left - 2
 
 

@@ -3,29 +3,42 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from safeplace.exercise.library import Library, load_library
-from safeplace.history.store import HistoryStore
+from safeplace.history.records import AnswerRecord, RememberedRecord, SessionRecord
+from safeplace.history.store import HistoryStore, Saved
 from safeplace.paths import Paths
 from safeplace.playback.clock import FakeClock
 from safeplace.settings import Settings
 from safeplace.ui.app import make_app
 from safeplace.ui.screens.library import LibraryScreen
+from safeplace.ui.screens.player import PlayerScreen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exercises"
 
 
 class SlowStore(HistoryStore):
-    """A store whose progress writes hang until released, like a disk that stalls."""
+    """A store whose writes after the first step hang until released, like a disk that
+    stalls."""
 
     release = threading.Event()
     writing = threading.Event()
 
-    def progress(self, session_id: str, practised_seconds: float, steps_reached: int) -> None:
-        self.writing.set()
-        self.release.wait(timeout=10)
-        super().progress(session_id, practised_seconds, steps_reached)
+    def save(
+        self,
+        record: SessionRecord,
+        answers: Sequence[AnswerRecord] = (),
+        remembered: Iterable[RememberedRecord] = (),
+        *,
+        owner: str,
+        must_exist: bool = False,
+    ) -> Saved:
+        if record.steps_reached:
+            self.writing.set()
+            self.release.wait(timeout=10)
+        return super().save(record, answers, remembered, owner=owner, must_exist=must_exist)
 
 
 async def test_one_broken_file_hides_nothing_and_the_app_starts(
@@ -56,12 +69,14 @@ async def test_a_stalled_history_write_never_stalls_the_player(
             await pilot.press("s")  # skip the rating: a step boundary, so a progress write
             assert SlowStore.writing.wait(timeout=5)
             await pilot.press("space")  # handled while the write is still stuck
-            assert app.practice is not None and app.practice.session.view().is_paused
+            assert isinstance(app.screen, PlayerScreen)
+            session = app.screen.session
+            assert session.view().is_paused
             assert not SlowStore.release.is_set()
             await pilot.press("space", "right")
-            assert app.practice.session.view().segment.kind == "breathe"
+            assert session.view().segment.kind == "breathe"
             SlowStore.release.set()
-            app.flush_history()
+            app.history.flush()
         [record] = store.sessions()
         assert record.steps_reached >= 2
     finally:

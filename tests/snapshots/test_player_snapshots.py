@@ -17,40 +17,40 @@ from safeplace.playback.clock import FakeClock
 from safeplace.ui.app import SafeplaceApp
 
 AppFactory = Callable[..., SafeplaceApp]
-Steps = Callable[[Pilot[Any], FakeClock], Awaitable[None]]
+CatchUp = Callable[[Pilot[Any]], Awaitable[None]]
+Steps = Callable[[Pilot[Any], FakeClock, CatchUp], Awaitable[None]]
 SIZES = [(80, 24), (120, 40)]
 THEMES = ["textual-dark", "textual-light"]
-REPAINT = 0.15
 
 
-async def _rate(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _rate(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("7")
 
 
-async def _say(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _say(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("s")
 
 
-async def _breathe(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _breathe(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("s", "right")
     clock.advance(2.5)  # most of the way through the first in-breath
-    await pilot.pause(REPAINT)
+    await catch_up(pilot)
 
 
-async def _silence(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _silence(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("s", "right", "right")
 
 
-async def _item(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _item(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("s", "right", "right", "right", "right")
 
 
-async def _prompt(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _prompt(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("s", *["right"] * 6)
     await pilot.press(*"Go gently")
 
 
-async def _paused(pilot: Pilot[Any], clock: FakeClock) -> None:
+async def _paused(pilot: Pilot[Any], clock: FakeClock, catch_up: CatchUp) -> None:
     await pilot.press("s", "right", "space")
 
 
@@ -71,6 +71,7 @@ def test_step_kind(
     snap_compare: Any,
     build_app: AppFactory,
     clock: FakeClock,
+    catch_up: CatchUp,
     kind: str,
     size: tuple[int, int],
     theme: str,
@@ -78,40 +79,41 @@ def test_step_kind(
     app = build_app("every-kind", theme=theme, motion="full")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await STEP_KINDS[kind](pilot, clock)
-        await pilot.pause(REPAINT)
+        await STEP_KINDS[kind](pilot, clock, catch_up)
+        await catch_up(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_paused(snap_compare: Any, build_app: AppFactory, clock: FakeClock, theme: str) -> None:
+def test_paused(
+    snap_compare: Any, build_app: AppFactory, clock: FakeClock, catch_up: CatchUp, theme: str
+) -> None:
     app = build_app("every-kind", theme=theme, motion="full")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _paused(pilot, clock)
-        await pilot.pause(REPAINT)
+        await _paused(pilot, clock, catch_up)
+        await catch_up(pilot)
 
     assert snap_compare(app, run_before=run_before)
 
 
-def test_breathe_without_motion(snap_compare: Any, build_app: AppFactory, clock: FakeClock) -> None:
+def test_breathe_without_motion(snap_compare: Any, build_app: AppFactory) -> None:
+    """The in-breath as it begins, in words only."""
     app = build_app("every-kind", motion="none")
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _breathe(pilot, clock)
-
-    assert snap_compare(app, run_before=run_before)
+    assert snap_compare(app, press=["s", "right"])
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_closing(snap_compare: Any, build_app: AppFactory, clock: FakeClock, theme: str) -> None:
+def test_closing(
+    snap_compare: Any, build_app: AppFactory, clock: FakeClock, catch_up: CatchUp, theme: str
+) -> None:
     app = build_app("every-kind", theme=theme)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("6", "enter")
         clock.advance(90)
-        await pilot.pause(REPAINT)
+        await catch_up(pilot)
         await pilot.press("escape", "enter")
         await pilot.pause()
 

@@ -51,7 +51,7 @@ async def test_library_lists_by_category_and_enter_starts(build_app: AppFactory)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
-        assert app.practice is not None and app.practice.loaded.exercise.id == highlighted.id
+        assert app.screen.practice.loaded.exercise.id == highlighted.id
 
 
 async def test_search_narrows_the_list(build_app: AppFactory) -> None:
@@ -86,8 +86,7 @@ async def test_g_in_the_library_starts_grounding(build_app: AppFactory) -> None:
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
-        assert app.practice is not None
-        assert "ground-me" in app.practice.loaded.exercise.tags
+        assert "ground-me" in app.screen.practice.loaded.exercise.tags
 
 
 async def test_history_shows_streaks_totals_and_what_helps(
@@ -166,7 +165,7 @@ async def test_the_palette_starts_an_exercise_by_name(build_app: AppFactory) -> 
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, PlayerScreen)
-        assert app.practice is not None and app.practice.loaded.exercise.id == "box-breathing"
+        assert app.screen.practice.loaded.exercise.id == "box-breathing"
 
 
 async def test_notices_are_shown_literally_never_as_markup(build_app: AppFactory) -> None:
@@ -188,8 +187,8 @@ async def test_the_history_opens_just_after_the_library_is_drawn(
     app = build_app()  # the library, no store given
     async with app.run_test(notifications=True) as pilot:
         await pilot.pause()
-        app.flush_history()
+        app.history.flush()
         await pilot.pause()
-        assert app.store is not None
+        assert paths.history_db.is_file()  # a new, empty history is open
         messages = [notification.message for notification in app._notifications]
         assert any("folder" in message and "history" in message for message in messages)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from safeplace.history.database import APPLICATION_ID, MIGRATIONS, HistoryUnavailable
+from safeplace.history.service import open_history
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
-from safeplace.ui.practice_log import open_history
 
 SAFEPLACE = Path(sys.executable).with_name("safeplace")
 READING = [

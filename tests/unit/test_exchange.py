@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from safeplace.history.exchange import ImportProblem, export_history, import_history, read_export
+from safeplace.history.exchange import ImportProblem, export_history, read_export
 from safeplace.history.store import HistoryStore
 
 START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
@@ -91,7 +91,7 @@ def test_json_export_and_import_into_an_empty_home_reproduce_the_history(
     exported = export_history(store, "json", day_start_hour=4)
     file = tmp_path / "export.json"
     file.write_text(exported, encoding="utf-8")
-    assert import_history(empty, file) == (3, 0, 0)
+    assert empty.merge(*read_export(file)) == (3, 0, 0)
     assert without_export_time(export_history(empty, "json", day_start_hour=4)) == (
         still_open_reads_interrupted(without_export_time(exported))
     )
@@ -104,7 +104,7 @@ def test_json_export_and_import_into_an_empty_home_reproduce_the_history(
         }
     )
     assert empty.sessions()[:2] == store.sessions()[:2]
-    assert import_history(empty, file) == (0, 0, 3)
+    assert empty.merge(*read_export(file)) == (0, 0, 3)
     assert len(empty.sessions()) == 3
 
 
@@ -126,14 +126,14 @@ def test_import_never_overwrites_newer_data_with_older(
     data = json.loads(export_history(store, "json", day_start_hour=4))
     file = tmp_path / "export.json"
     file.write_text(json.dumps(data), encoding="utf-8")
-    import_history(empty, file)
+    empty.merge(*read_export(file))
 
     data["sessions"][0]["title"] = "Older title"
     data["sessions"][0]["updated_at"] = "2020-01-01T00:00:00.000Z"
     data["sessions"][1]["title"] = "Newer title"
     data["sessions"][1]["updated_at"] = "2030-01-01T00:00:00.000Z"
     file.write_text(json.dumps(data), encoding="utf-8")
-    assert import_history(empty, file) == (0, 1, 2)
+    assert empty.merge(*read_export(file)) == (0, 1, 2)
     titles = [s.title for s in empty.sessions()]
     assert titles[0] == 'Box, "square" breathing'
     assert titles[1] == "Newer title"
@@ -161,7 +161,7 @@ def test_a_file_that_is_not_an_export_gets_a_located_sentence(
     file = tmp_path / "bad.json"
     file.write_text(content, encoding="utf-8")
     with pytest.raises(ImportProblem, match=message.replace("[", r"\[").replace("]", r"\]")):
-        import_history(empty, file)
+        empty.merge(*read_export(file))
     assert empty.sessions() == []
 
 
@@ -173,11 +173,11 @@ def test_bad_values_are_located(store: HistoryStore, empty: HistoryStore, tmp_pa
     file = tmp_path / "export.json"
     file.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ImportProblem, match=r"sessions\[1\]\.rating_before: expected a whole"):
-        import_history(empty, file)
+        empty.merge(*read_export(file))
     data["sessions"][1]["rating_before"] = 2
     file.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ImportProblem, match=r"sessions\[2\]\.started_at: expected a date-time"):
-        import_history(empty, file)
+        empty.merge(*read_export(file))
     assert empty.sessions() == []  # all or nothing
 
 
@@ -292,7 +292,7 @@ def test_import_keeps_peoples_words_without_control_characters(
     data["remembered"][0]["text"] = "har\x1b[2Jbour"
     file = tmp_path / "export.json"
     file.write_text(json.dumps(data), encoding="utf-8")
-    import_history(empty, file)
+    empty.merge(*read_export(file))
     assert empty.sessions()[0].title == "Box]0;x breathing"
     assert empty.answers(empty.sessions()[0].id)[0].answer == "Tea,\nand [2Ja blanket"
     assert empty.remembered()["cue_word"] == "har[2Jbour"

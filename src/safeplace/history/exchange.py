@@ -1,8 +1,9 @@
 """Export the history as JSON, CSV or a Markdown journal, and import (merge) a JSON export.
 
 The JSON document carries everything (sessions, answers, remembered names, forgotten ones
-included) and is what :func:`import_history` reads; the pending-sessions file uses the same
-document, one per line. Import is all or nothing: the whole file is read and every value
+included) and is what :func:`read_export` reads for an import (``HistoryStore.merge``, where
+the newest snapshot of a session wins); the pending-sessions file uses the same document, one
+per line. Import is all or nothing: the whole file is read and every value
 checked against the bounds of a record before anything is written, and a problem is one
 sentence naming the field. CSV and Markdown are for reading: their text is printable, a title
 is one line, a CSV cell never starts a formula and the journal shows people's words literally.
@@ -53,7 +54,6 @@ __all__ = [
     "ImportProblem",
     "ImportReport",
     "export_history",
-    "import_history",
     "read_export",
 ]
 
@@ -65,12 +65,6 @@ class ImportProblem(ValueError):
 def export_history(store: HistoryStore, fmt: ExportFormat, *, day_start_hour: int) -> str:
     """The whole history as text; days are assigned with ``day_start_hour``."""
     return FORMATTERS[fmt](store.dump(), day_start_hour)
-
-
-def import_history(store: HistoryStore, file: Path) -> ImportReport:
-    """Merge a JSON export by session id in one transaction: newer rows win, repeats add nothing."""
-    sessions, remembered = read_export(file)
-    return store.merge(sessions, remembered)
 
 
 def read_export(file: Path) -> tuple[list[SessionWithAnswers], list[RememberedRecord]]:

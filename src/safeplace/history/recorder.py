@@ -14,15 +14,16 @@ truthfully what will become of the session:
 An erase while the session plays (its row gone from the store, or a new erase generation in
 the pending file) drops the rest of the session: nothing of it is written again.
 
-Calls block on disk writes (a few milliseconds; up to the busy timeout when another process
-holds the lock), so a UI should make them from a worker thread.
+Every change saves the whole session (``HistoryStore.save``, where the newest snapshot wins),
+so a write that failed is made good by the next one that works. Calls block on disk writes (a
+few milliseconds; up to the busy timeout when another process holds the lock), so a UI makes
+them from one worker thread (history/service.py): one thread at a time, so no lock here.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -65,7 +66,8 @@ class _Draft:
 
 
 class SessionRecorder:
-    """Records one session at a time. ``open_store`` None means: practise without recording."""
+    """Records one session at a time. ``open_store`` None means: practise without recording.
+    ``clock`` says when a practice starts and ends (tests freeze it)."""
 
     def __init__(
         self,
@@ -80,7 +82,6 @@ class SessionRecorder:
         self._settings = settings
         self._pending_path = pending_path
         self._clock = clock
-        self._lock = threading.RLock()
         self._draft: _Draft | None = None
         self._mode: Mode = "off"
         self._owner = ""  # names this session's writer in pending lines (see owners.py)
@@ -108,51 +109,36 @@ class SessionRecorder:
         started_at: datetime | None = None,
     ) -> str:
         """Begin recording a practice; returns its session id."""
-        with self._lock:
-            if self._draft is not None and self._draft.record.outcome == "open":
-                previous = self._draft.record
-                self.end_early(previous.practised_seconds, previous.steps_reached)
-            start = (started_at or self._clock()).astimezone()  # a naive time is local
-            record = SessionRecord.starting(
-                exercise_id,
-                title,
-                content_hash,
-                planned_seconds,
-                started_at=start,
-                zone_offset=local_offset(start),
-                day_start_hour=self._settings.day_start_hour,
-                updated_at=self._clock(),
-            )
-            self._draft = _Draft(record)
-            self.problem = None
-            self._stored = False
-            release_owner(self._owner)
-            self._owner = new_owner()
-            self._mode = "off" if self._open_store is None else "saving"
-            if self._mode == "saving":
-                self._merge_pending()
-                self._generation = self._erase_generation(unknown=None)
-            self._write(
-                lambda store: store.begin(
-                    exercise_id,
-                    title,
-                    content_hash,
-                    planned_seconds,
-                    day_start_hour=record.day_start_hour,
-                    started_at=start,
-                    zone_offset=(record.utc_offset_seconds, record.tz_name),
-                    session_id=record.id,
-                )
-            )
-            self._stored = self._mode == "saving"
-            return record.id
+        if self._draft is not None and self._draft.record.outcome == "open":
+            previous = self._draft.record
+            self.end_early(previous.practised_seconds, previous.steps_reached)
+        start = (started_at or self._clock()).astimezone()  # a naive time is local
+        record = SessionRecord.starting(
+            exercise_id,
+            title,
+            content_hash,
+            planned_seconds,
+            started_at=start,
+            zone_offset=local_offset(start),
+            day_start_hour=self._settings.day_start_hour,
+            updated_at=utc_now(),
+        )
+        self._draft = _Draft(record)
+        self.problem = None
+        self._stored = False
+        release_owner(self._owner)
+        self._owner = new_owner()
+        self._mode = "off" if self._open_store is None else "saving"
+        if self._mode == "saving":
+            self._merge_pending()
+            self._generation = self._erase_generation(unknown=None)
+        self._save()
+        return record.id
 
     def step_reached(self, steps_reached: int, practised_seconds: float) -> None:
         """At a step boundary: steps reached and seconds practised so far."""
-        with self._lock:
-            seconds = float(practised_seconds)
-            if self._change(practised_seconds=seconds, steps_reached=steps_reached):
-                self._write(lambda store: store.progress(self._id, seconds, steps_reached))
+        if self._change(practised_seconds=float(practised_seconds), steps_reached=steps_reached):
+            self._save()
 
     def answer(
         self,
@@ -165,35 +151,28 @@ class SessionRecorder:
         """A prompt's answer: kept when the person keeps answers; a named one always is.
         ``unfinished``: words still being written when the session ended, kept (with answers
         kept) under the question marked as unfinished, and never remembered."""
-        with self._lock:
-            if unfinished:
-                prompt, remember_as = prompt + UNFINISHED, None
-            keep = self._settings.keep_answers
-            if not (keep or remember_as) or not self._change(allow_closed=True):
-                return
-            draft = self._draft
-            assert draft is not None
-            now = draft.record.updated_at
-            if keep:
-                position = len(draft.answers)
-                draft.answers.append(
-                    AnswerRecord(self._id, position, prompt, answer, remember_as, now)
-                )
-            if remember_as is not None:
-                draft.remembered.append(RememberedRecord(remember_as, answer, now))
-            if keep:
-                self._write(lambda store: store.add_answer(self._id, prompt, answer, remember_as))
-            elif remember_as is not None:
-                self._write(lambda store: store.remember_for(self._id, remember_as, answer))
+        if unfinished:
+            prompt, remember_as = prompt + UNFINISHED, None
+        keep = self._settings.keep_answers
+        if not (keep or remember_as) or not self._change(allow_closed=True):
+            return
+        draft = self._draft
+        assert draft is not None
+        now = draft.record.updated_at
+        if keep:
+            position = len(draft.answers)
+            draft.answers.append(AnswerRecord(self._id, position, prompt, answer, remember_as, now))
+        if remember_as is not None:
+            draft.remembered.append(RememberedRecord(remember_as, answer, now))
+        self._save()
 
     def rating(self, moment: Moment, value: int) -> None:
         """A 0-10 rating before or after the practice (also after it ended)."""
-        with self._lock:
-            if moment not in ("before", "after") or value not in RATING_RANGE:
-                log.warning("ignored a rating %r=%r", moment, value)
-                return
-            if self._change(allow_closed=True, **{f"rating_{moment}": value}):
-                self._write(lambda store: store.set_rating(self._id, moment, value))
+        if moment not in ("before", "after") or value not in RATING_RANGE:
+            log.warning("ignored a rating %r=%r", moment, value)
+            return
+        if self._change(allow_closed=True, **{f"rating_{moment}": value}):
+            self._save()
 
     def finish(self, practised_seconds: float, steps_reached: int) -> None:
         """The practice ran to its end."""
@@ -205,24 +184,22 @@ class SessionRecorder:
 
     def remembered(self) -> dict[str, str]:
         """Named answers for placeholders: the store's, plus this session's."""
-        with self._lock:
-            names: dict[str, str] = {}
-            if self._open_store is not None:
-                try:
-                    names = self._connect().remembered()
-                except Exception as error:  # a courtesy: practice goes on without them
-                    log.warning("remembered answers unavailable: %s", error)
-            if self._draft is not None:
-                names.update({entry.name: entry.text or "" for entry in self._draft.remembered})
-            return names
+        names: dict[str, str] = {}
+        if self._open_store is not None:
+            try:
+                names = self._connect().remembered()
+            except Exception as error:  # a courtesy: practice goes on without them
+                log.warning("remembered answers unavailable: %s", error)
+        if self._draft is not None:
+            names.update({entry.name: entry.text or "" for entry in self._draft.remembered})
+        return names
 
     def close(self) -> None:
         """Close the store if this recorder opened it (a store it was given stays open)."""
-        with self._lock:
-            release_owner(self._owner)
-            if self._store is not None and self._store is not self._open_store:
-                self._store.close()
-                self._store = None
+        release_owner(self._owner)
+        if self._store is not None and self._store is not self._open_store:
+            self._store.close()
+            self._store = None
 
     # --- internals -----------------------------------------------------------------------
 
@@ -234,12 +211,11 @@ class SessionRecorder:
     def _close(
         self, outcome: Literal["completed", "ended-early"], seconds: float, steps: int
     ) -> None:
-        with self._lock:
-            end = self._clock()
-            if self._change(
-                outcome=outcome, ended_at=end, practised_seconds=float(seconds), steps_reached=steps
-            ):
-                self._write(lambda store: store.finish(self._id, outcome, seconds, steps, end))
+        end = self._clock()
+        if self._change(
+            outcome=outcome, ended_at=end, practised_seconds=float(seconds), steps_reached=steps
+        ):
+            self._save()
 
     def _change(self, *, allow_closed: bool = False, **fields: Any) -> bool:
         """Apply a change to the draft; False when there is no session to change."""
@@ -248,31 +224,19 @@ class SessionRecorder:
             return False
         if draft.record.outcome != "open" and not allow_closed:
             return False
-        # Strictly increasing, so that the last snapshot of a session wins every merge.
-        updated = max(self._clock(), draft.record.updated_at + timedelta(milliseconds=1))
+        # The real time, as every reader judges a sign of life (owners.py), and strictly
+        # increasing, so that the last snapshot of a session wins every save.
+        updated = max(utc_now(), draft.record.updated_at + timedelta(milliseconds=1))
         draft.record = dataclasses.replace(draft.record, updated_at=updated, **fields)
         return True
 
-    def _write(self, operation: Callable[[HistoryStore], object]) -> None:
-        if self._mode in ("pending", "unsaved"):
-            self._keep_elsewhere(retry_store=self._mode == "unsaved")
+    def _save(self) -> None:
+        """Keep the whole session where it can be: the store (not tried again once the pending
+        file holds it), else the pending file, else memory; ``problem`` says which."""
+        if self._mode in ("saving", "unsaved") and self._save_to_store():
             return
-        if self._mode != "saving":
-            return
-        try:
-            operation(self._connect())
-        except UnknownSession:
-            self._drop()  # its row is gone: the history was erased meanwhile
-        except Exception as error:
-            self._reason = failure_reason(error)
-            log.warning("history not saved: %s", self._reason, exc_info=error)
-            self._keep_elsewhere(retry_store=False)
-
-    def _keep_elsewhere(self, *, retry_store: bool) -> None:
-        """Keep the whole session where it can be: the store again, else the pending file,
-        else memory; ``problem`` says which."""
-        if retry_store and self._restore():
-            return
+        if self._mode not in ("saving", "pending", "unsaved"):
+            return  # not recording, or erased meanwhile
         kept = self._keep_pending()
         if kept == "erased":
             self._drop()
@@ -293,27 +257,29 @@ class SessionRecorder:
                 "your history."
             )
 
-    def _restore(self) -> bool:
-        """Write the whole session to the store; True when that settled it (saved, or
-        found erased)."""
-        if self._erased_meanwhile():
+    def _save_to_store(self) -> bool:
+        """Write the whole session to the store; True when that settled it (saved, or found
+        erased)."""
+        if self._mode == "unsaved" and self._erased_meanwhile():
             self._drop()
             return True
         draft = self._draft
         assert draft is not None
         try:
-            self._connect().restore(
+            self._connect().save(
                 draft.record,
                 draft.answers,
                 draft.remembered,
                 owner=self._owner,
-                stored_before=self._stored,
+                must_exist=self._stored,
             )
         except UnknownSession:
-            self._drop()
+            self._drop()  # its row is gone: the history was erased meanwhile
             return True
         except Exception as error:
             self._reason = failure_reason(error)
+            if self._mode == "saving":  # said once, not at every try that follows
+                log.warning("history not saved: %s", self._reason, exc_info=error)
             return False
         self._mode, self._stored, self.problem = "saving", True, None
         return True

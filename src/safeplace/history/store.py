@@ -65,6 +65,7 @@ _INSERT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _READ = f"{_COLUMNS}, owner"  # the owner decides, when read, whether an open row is still open
+Saved = Literal["added", "updated", "unchanged"]
 _SESSION_ROW = Sequence[object]  # as SQLite hands it back: see records.session_from_row
 # Seconds as records.session_from_row reads them (out of bounds: none), for sums that are
 # never Infinity; the CHECK constraints keep ratings in scale.
@@ -146,9 +147,7 @@ class HistoryStore:
             updated_at=self._clock(),
             session_id=session_id,
         )
-        with self._write() as db:
-            self._close_abandoned(db)
-            db.execute(_INSERT, (*_row(record), self._owner))
+        self.save(record, owner=self._owner)
         return record.id
 
     def progress(self, session_id: str, practised_seconds: float, steps_reached: int) -> None:
@@ -181,13 +180,6 @@ class HistoryStore:
             )
             if remember_as is not None:
                 _upsert_remembered(db, remember_as, answer, now)
-
-    def remember_for(self, session_id: str, name: str, text: str) -> None:
-        """Remember a named answer of a session that is still stored (it was not erased)."""
-        now = to_ms(self._clock())
-        with self._write() as db:
-            self._touch(db, session_id, now)
-            _upsert_remembered(db, name, text, now)
 
     def finish(
         self,
@@ -365,6 +357,28 @@ class HistoryStore:
 
     # --- merging (import, and sessions that waited in the pending file) ------------------
 
+    def save(
+        self,
+        record: SessionRecord,
+        answers: Sequence[AnswerRecord] = (),
+        remembered: Iterable[RememberedRecord] = (),
+        *,
+        owner: str,
+        must_exist: bool = False,
+    ) -> Saved:
+        """Write one session whole, as its recorder holds it: the one save (see :meth:`merge`).
+
+        A new row first makes the rows left open by writers that are gone "interrupted".
+        ``must_exist``: it was stored before, so a missing row means the history was erased
+        meanwhile; then nothing is written and :class:`UnknownSession` is raised.
+        """
+        with self._write() as db:
+            if not must_exist:
+                self._close_abandoned(db)
+            saved = _save(db, record, answers, owner, must_exist=must_exist)
+            _remember(db, remembered)
+        return saved
+
     def merge(
         self,
         sessions: Iterable[tuple[SessionRecord, Sequence[AnswerRecord]]],
@@ -372,51 +386,16 @@ class HistoryStore:
         *,
         owner: str = "",
     ) -> ImportReport:
-        """Add sessions by id in one transaction; a stored row is replaced only by a newer one.
+        """Save sessions (an import, or sessions that waited in the pending file) in one
+        transaction.
 
         Imported open rows have no owner (``owner`` names the writer of a pending session),
         so they read as interrupted.
         """
-        added = updated = unchanged = 0
         with self._write() as db:
-            for record, answers in sessions:
-                found = db.execute(
-                    "SELECT updated_ms FROM sessions WHERE id = ?", (record.id,)
-                ).fetchone()
-                stored = None if found is None else found[0]
-                if isinstance(stored, int) and stored >= to_ms(record.updated_at):
-                    unchanged += 1
-                    continue
-                if found is None:
-                    added += 1
-                else:
-                    updated += 1
-                _replace(db, record, answers, owner)
-            for entry in remembered:
-                _upsert_remembered(db, entry.name, entry.text, to_ms(entry.updated_at))
-        return ImportReport(added, updated, unchanged)
-
-    def restore(
-        self,
-        record: SessionRecord,
-        answers: Sequence[AnswerRecord],
-        remembered: Iterable[RememberedRecord],
-        *,
-        owner: str,
-        stored_before: bool,
-    ) -> None:
-        """Write a session whole, as its recorder holds it (after writes that failed).
-
-        ``stored_before``: its row was written once, so a missing row means the history was
-        erased meanwhile; then nothing is written and :class:`UnknownSession` is raised.
-        """
-        with self._write() as db:
-            found = db.execute("SELECT 1 FROM sessions WHERE id = ?", (record.id,)).fetchone()
-            if found is None and stored_before:
-                raise UnknownSession(record.id)
-            _replace(db, record, answers, owner)
-            for entry in remembered:
-                _upsert_remembered(db, entry.name, entry.text, to_ms(entry.updated_at))
+            saved = [_save(db, record, answers, owner) for record, answers in sessions]
+            _remember(db, remembered)
+        return ImportReport(*(saved.count(kind) for kind in ("added", "updated", "unchanged")))
 
     def erase_all(self) -> None:
         """Delete every session, answer and remembered name, and shrink the file."""
@@ -480,15 +459,33 @@ class HistoryStore:
         return [_record(row, abandoned, day_start_hour) for row in rows]
 
 
-def _replace(
-    db: sqlite3.Connection, record: SessionRecord, answers: Sequence[AnswerRecord], owner: str
-) -> None:
+def _save(
+    db: sqlite3.Connection,
+    record: SessionRecord,
+    answers: Sequence[AnswerRecord],
+    owner: str,
+    *,
+    must_exist: bool = False,
+) -> Saved:
+    """Write a session by id unless the stored row is as new or newer (its ``updated_at``):
+    saving the same snapshot twice, or an older one, changes nothing."""
+    found = db.execute("SELECT updated_ms FROM sessions WHERE id = ?", (record.id,)).fetchone()
+    if found is None and must_exist:
+        raise UnknownSession(record.id)
+    if found is not None and isinstance(found[0], int) and found[0] >= to_ms(record.updated_at):
+        return "unchanged"
     db.execute("DELETE FROM sessions WHERE id = ?", (record.id,))  # answers go with it
     db.execute(_INSERT, (*_row(record), owner))
     db.executemany(
         "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
         [(record.id, *_answer_row(answer)) for answer in answers],
     )
+    return "added" if found is None else "updated"
+
+
+def _remember(db: sqlite3.Connection, entries: Iterable[RememberedRecord]) -> None:
+    for entry in entries:
+        _upsert_remembered(db, entry.name, entry.text, to_ms(entry.updated_at))
 
 
 def _upsert_remembered(db: sqlite3.Connection, name: str, text: str | None, ms: int) -> None:

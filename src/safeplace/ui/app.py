@@ -20,18 +20,19 @@ from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 
+from safeplace.history.service import HistoryService
 from safeplace.playback.clock import Clock
 from safeplace.playback.session import Session
 from safeplace.settings import Settings
 from safeplace.text import one_line
 from safeplace.ui.practice import Origin, Practice
-from safeplace.ui.practice_log import HistoryWriter, open_practice_log
+from safeplace.ui.practice_log import PracticeLog
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import Library, LoadedExercise
-    from safeplace.exercise.playable import Playable
     from safeplace.history.store import HistoryStore
     from safeplace.paths import Paths
+    from safeplace.ui.screens.player import PlayerScreen
 
 MOTIONS = ("full", "basic", "none")
 
@@ -79,9 +80,6 @@ class SafeplaceApp(App[int]):
         super().__init__()
         self.settings = settings
         self.clock = clock
-        self.store = store
-        self._store_lock = threading.Lock()
-        self._store_tried = store is not None
         self.library = library
         self.paths = options.get("paths")
         self.exercise_id = options.get("exercise_id")
@@ -92,10 +90,10 @@ class SafeplaceApp(App[int]):
         self.notices = list(options.get("notices", ()))
         self.now = options.get("now") or (lambda: datetime.now().astimezone())
         self.cursor_blink = options.get("cursor_blink", True)
-        self.practice: Practice | None = None
-        self.history_writer = HistoryWriter()
+        self.history = HistoryService(
+            self.paths, store, now=self.now, say=lambda text: self.post_message(HistoryNotice(text))
+        )
         self._saving_settings = threading.Lock()
-        self._first_frame_seen = False
         if self.requested_motion in MOTIONS:  # before any screen is composed
             self.animation_level = self.requested_motion  # type: ignore[assignment]
 
@@ -109,20 +107,14 @@ class SafeplaceApp(App[int]):
             return super().get_default_screen()
         from safeplace.ui.screens.player import PlayerScreen
 
-        self.practice = self._new_practice(loaded, origin="shell")
-        return PlayerScreen(self.practice)
+        return PlayerScreen(self._new_practice(loaded, origin="shell"))
 
     def first_frame_drawn(self) -> None:
-        """What waits for the first frame: the history (see HistoryWriter) and the garbage
-        collector (paused by __main__). Start-up objects are frozen, so no later collection
-        walks them (a pause in the middle of a breath). Each screen calls it; once counts."""
-        if self._first_frame_seen:
-            return
-        self._first_frame_seen = True
-        self.history_writer.release()
-        # Open the history now rather than at the first need: sessions waiting in the
-        # pending file are merged, and a damaged file is said, at every start, as before.
-        self.history_writer.submit(self.history_store)
+        """What waits for the first frame: the history (see HistoryService.release) and the
+        garbage collector (paused by cli._start_app). Start-up objects are frozen, so no later
+        collection walks them (a pause in the middle of a breath). Each screen calls it; once
+        counts."""
+        self.history.release()
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
@@ -139,7 +131,7 @@ class SafeplaceApp(App[int]):
 
             self.push_screen(LibraryScreen())
             return
-        if self.practice is None:  # get_default_screen found no such exercise
+        if self.library.get(self.exercise_id) is None:  # get_default_screen found none
             self.exit(1, message=Text(one_line(f"No exercise with the id '{self.exercise_id}'.")))
 
     def _apply_theme(self) -> None:
@@ -165,9 +157,10 @@ class SafeplaceApp(App[int]):
             pass  # not the main thread (tests) or not supported here
 
     def _stop_for_signal(self, sig: int) -> None:
-        self.end_running_practice()
+        for player in self._players():
+            player.end_practice()
         with contextlib.suppress(Exception):  # whatever is unwritten is in the pending file
-            self.history_writer.flush(timeout=3.0)
+            self.history.flush(timeout=3.0)
         # A closed terminal can leave Textual's writer thread blocked forever; the history is
         # safe by now, so make sure the process goes even if the driver cannot shut down.
         watchdog = threading.Timer(3.0, os._exit, (128 + sig,))
@@ -182,108 +175,68 @@ class SafeplaceApp(App[int]):
 
     # -- practice ------------------------------------------------------------------------
 
-    def start_exercise(self, loaded: LoadedExercise, *, origin: Origin = "library") -> None:
+    def play(self, loaded: LoadedExercise) -> None:
+        """The one way to start a practice (the library, the palette, ground me): a running
+        one ends first (recorded as ended early), and where the new one leads back to (the
+        library, or out to the shell) is that of the practice it follows."""
+        from safeplace.ui.screens.closing import ClosingScreen
         from safeplace.ui.screens.player import PlayerScreen
 
-        self.practice = self._new_practice(loaded, origin=origin)
-        if isinstance(self.screen, _replaceable_screens()):
-            self._replace_top(PlayerScreen(self.practice))
+        practices = [
+            s.practice for s in self.screen_stack if isinstance(s, PlayerScreen | ClosingScreen)
+        ]
+        origin: Origin = practices[-1].origin if practices else "library"
+        for running in self._players():
+            running.end_practice()
+        player = PlayerScreen(self._new_practice(loaded, origin=origin))
+        if isinstance(self.screen, PlayerScreen | ClosingScreen):  # replaced, not stacked on
+            self.replace_top(player)
         else:
-            self.push_screen(PlayerScreen(self.practice))
+            self.push_screen(player)
+
+    def ground_me(self) -> None:
+        """Leave for the grounding routine now (unless it is what plays)."""
+        grounding = self.library.grounding()
+        if grounding is None:
+            self.notify("No grounding routine is available (none is tagged ground-me).")
+            return
+        running = [p for p in self._players() if not p.session.view().is_finished]
+        if not any(p.practice.loaded.exercise.id == grounding.exercise.id for p in running):
+            self.play(grounding)
+
+    def _players(self) -> list[PlayerScreen]:
+        from safeplace.ui.screens.player import PlayerScreen
+
+        return [screen for screen in self.screen_stack if isinstance(screen, PlayerScreen)]
 
     def _new_practice(self, loaded: LoadedExercise, *, origin: Origin) -> Practice:
+        exercise = loaded.exercise
         session = Session(
-            loaded.exercise,
+            exercise,
             self.clock,
             speed=self.speed,
             holds=self.settings.breath_holds,
-            remembered=self._remembered(loaded.exercise),
-        )
-        log = open_practice_log(
-            self.history_store, self.settings, self.paths, loaded, self.history_writer, self.now
+            remembered=self.history.remembered() if exercise.remembered_names else {},
         )
         return Practice(
             loaded=loaded,
             session=session,
-            log=log,
+            log=PracticeLog(self.history, self.settings, loaded),
             motion=self.motion,
             bell=self.bell_on_phases,
             origin=origin,
         )
 
-    def _remembered(self, exercise: Playable) -> dict[str, str]:
-        if not exercise.remembered_names:
-            return {}  # nothing to fill
-        if self.store is None and self.paths is not None:
-            # A peek, not the history itself, which opens after the first frame.
-            from safeplace.history.words import peek_remembered
-
-            return peek_remembered(self.paths.history_db)
-        try:
-            return {} if self.store is None else self.store.remembered()
-        except Exception:  # history trouble must never stop practice
-            return {}
-
-    def history_store(self) -> HistoryStore | None:
-        """The history, opened on first use from any thread; None if it cannot be opened.
-        Opening is deferred so that the first frame never waits for it."""
-        with self._store_lock:
-            if not self._store_tried and self.paths is not None:
-                from safeplace.ui.practice_log import open_history
-
-                self._store_tried = True
-                self.store, notice = open_history(self.paths)
-                if notice:
-                    self.post_message(HistoryNotice(notice))  # thread-safe
-            return self.store
-
     def on_history_notice(self, message: HistoryNotice) -> None:
         self.notify(one_line(message.text), timeout=8, markup=False)
 
-    def end_running_practice(self) -> None:
-        practice = self.practice
-        if practice is not None and not practice.session.view().is_finished:
-            practice.record(practice.session.end())
-
-    def show_closing(self, practice: Practice) -> None:
-        from safeplace.ui.screens.closing import ClosingScreen
-
-        self._replace_top(ClosingScreen(practice))
-
-    def _replace_top(self, screen: Screen[Any]) -> None:
-        """Replace the top screen; the first screen (a player started from the shell) cannot
-        be replaced, so the new one goes on top of it."""
+    def replace_top(self, screen: Screen[Any]) -> None:
+        """Show ``screen`` in place of the top one; the first screen (a player started from
+        the shell) cannot be replaced, so the new one goes on top of it."""
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
-
-    def leave_closing(self) -> None:
-        practice = self.practice
-        self.practice = None
-        if practice is None or practice.origin == "shell":
-            self.exit(0)
-        else:
-            self.pop_screen()
-
-    def start_from_palette(self, loaded: LoadedExercise) -> None:
-        """Start from the palette: a running exercise ends first (recorded as ended early)."""
-        origin: Origin = self.practice.origin if self.practice is not None else "library"
-        self.end_running_practice()
-        self.start_exercise(loaded, origin=origin)
-
-    def ground_me(self, practice: Practice | None) -> None:
-        grounding = self.library.grounding()
-        if grounding is None:
-            self.notify("No grounding routine is available (none is tagged ground-me).")
-            return
-        running = self.practice
-        if running is not None and not running.session.view().is_finished:
-            if running.loaded.exercise.id == grounding.exercise.id:
-                return
-            running.record(running.session.end())
-        origin: Origin = practice.origin if practice is not None else "library"
-        self.start_exercise(grounding, origin=origin)
 
     # -- app-wide actions ----------------------------------------------------------------
 
@@ -355,16 +308,10 @@ class SafeplaceApp(App[int]):
             self.push_screen(HistoryScreen())
 
     async def action_quit(self) -> None:
-        self.end_running_practice()
-        self.exit(0)
-
-    def flush_history(self) -> None:
-        """Wait until every queued history write is done (tests read the store after it)."""
-        self.history_writer.flush()
+        self.exit(0)  # each player ends its practice as it goes
 
     def on_unmount(self) -> None:
-        self.end_running_practice()
-        self.history_writer.shutdown(wait=True)
+        self.history.close()  # after the screens: their practices are ended and queued
 
 
 def _palette_commands() -> type[Provider]:
@@ -378,14 +325,6 @@ def constants_animation_level() -> str:
     from textual import constants
 
     return str(constants.TEXTUAL_ANIMATIONS)
-
-
-def _replaceable_screens() -> tuple[type, ...]:
-    """Screens a new player replaces rather than stacks on (closing, or a running player)."""
-    from safeplace.ui.screens.closing import ClosingScreen
-    from safeplace.ui.screens.player import PlayerScreen
-
-    return (ClosingScreen, PlayerScreen)
 
 
 def make_app(

@@ -29,10 +29,10 @@ class SafeplaceCommands(Provider):
             exercise = loaded.exercise
             yield (
                 one_line(f"Start: {exercise.title}"),
-                partial(app.start_from_palette, loaded),
+                partial(app.play, loaded),
                 f"{exercise.minutes} min · {exercise.summary}",
             )
-        yield "Ground me now", partial(app.ground_me, app.practice), "A short eyes-open routine"
+        yield "Ground me now", app.ground_me, "A short eyes-open routine"
         yield "Your history", app.action_history, "Streaks, calendar and what helps"
         yield "Settings", app.action_settings, "Theme, motion, bell, streaks, answers"
         yield "Help & safety", app.action_help, "Keys, and people you can reach right now"

@@ -58,11 +58,9 @@ def launch(
     done = threading.Event()
     threading.Thread(target=_watch_terminal, args=(done,), name="hang-up", daemon=True).start()
     try:
-        result = app.run()
+        result = app.run()  # the history closes with the app
     finally:
         done.set()
-        if app.store is not None:
-            app.store.close()
     return result if isinstance(result, int) else (app.return_code or 0)
 
 

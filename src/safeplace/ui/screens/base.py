@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from textual.events import Mount
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -18,5 +17,6 @@ class SafeplaceScreen(Screen[ResultType]):
     def safeplace(self) -> SafeplaceApp:
         return cast("SafeplaceApp", self.app)
 
-    def _on_mount(self, event: Mount) -> None:
+    def on_mount(self) -> None:
+        """Textual runs this after a screen's own ``on_mount`` (handlers run up the classes)."""
         self.call_after_refresh(self.safeplace.first_frame_drawn)

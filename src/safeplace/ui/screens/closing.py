@@ -62,7 +62,11 @@ class ClosingScreen(SafeplaceScreen[None]):
         self.set_focus(None)
 
     def action_leave(self) -> None:
-        self.safeplace.leave_closing()
+        """Back to the library, or out of the app when this practice began from the shell."""
+        if self.practice.origin == "shell":
+            self.app.exit(0)
+        else:
+            self.app.pop_screen()
 
     def action_ground(self) -> None:
-        self.safeplace.ground_me(self.practice)
+        self.safeplace.ground_me()

@@ -58,7 +58,7 @@ class HistoryScreen(SafeplaceScreen[None]):
     @work(thread=True, exclusive=True, group="history")
     def _load(self) -> None:
         app = self.safeplace
-        store = app.history_store()
+        store = app.history.store()
         if store is None:
             self.app.call_from_thread(self._show_unavailable)
             return

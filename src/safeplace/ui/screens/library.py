@@ -130,7 +130,7 @@ class LibraryScreen(SafeplaceScreen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         loaded = self.safeplace.library.get(event.option.id or "")
         if loaded is not None:
-            self.safeplace.start_exercise(loaded)
+            self.safeplace.play(loaded)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         query = event.value.strip()
@@ -149,4 +149,4 @@ class LibraryScreen(SafeplaceScreen[None]):
         self.query_one(OptionList).focus()
 
     def action_ground(self) -> None:
-        self.safeplace.ground_me(None)
+        self.safeplace.ground_me()

@@ -1,9 +1,10 @@
 """The player: one exercise, at exactly the pace it defines.
 
-The screen keeps no time. A repaint timer asks the session (which reads the clock) where it
-is, and forwards the session's events to the practice log. Timers only repaint. When the
-process goes on after being stopped (SIGCONT), the session is told, and counts the stopped
-time as a pause.
+The screen keeps no time. A repaint timer calls :meth:`PlayerScreen.catch_up`, which asks the
+session (which reads the clock) where it is and forwards its events to the practice log.
+Timers only repaint. When the process goes on after being stopped (SIGCONT), the session is
+told, and counts the stopped time as a pause. The player owns its practice: it ends it when
+it goes, or when another practice takes its place (:meth:`PlayerScreen.end_practice`).
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ class PlayerScreen(SafeplaceScreen[None]):
             yield ProgressLine(id="progress")
         yield Footer(show_command_palette=False)
         # Widgets that are hidden at the start are mounted when first shown (_mount_once):
-        # each one mounted costs the first frame its styling and layout.
+        # each one mounted costs the first frame its styling and layout. (Not textual.lazy:
+        # its mount after the first refresh fails when a signal ends the app first.)
 
     def on_mount(self) -> None:
         self._pacer = self.query_one(Pacer)
@@ -127,28 +129,33 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._rating: RatingScale | None = None
         self._pacer.motion = self.practice.motion
         self._handle(self.session.start())
-        self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self._tick)
+        self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self.catch_up)
         self._schedule_boundary()
         self._check_size()
         self._stops.start()
 
     def on_unmount(self) -> None:
+        self.end_practice()
+
+    def end_practice(self) -> None:
+        """End this practice here, with no closing screen: another practice takes its place,
+        or the app goes. Recorded as it ends (ended early, or completed if its time ran out
+        since the last repaint; nothing if it is over). Nothing is drawn after."""
+        self._stop_timers()
         self._stops.stop()
+        self.practice.record(self.session.end())
 
     # -- time ----------------------------------------------------------------------------
 
-    def _tick(self) -> None:
-        if self.practice is not self.safeplace.practice:
-            # Replaced from elsewhere (ground me, the palette) by a player stacked over this
-            # one: its session has ended; nothing is left to draw or record.
-            self._stop_timers()
-            return
+    def catch_up(self) -> None:
+        """Show where the session is now, and record what happened since (the repaint timer
+        calls this; a test calls it after moving its clock)."""
         self._handle(self.session.advance())
 
     def _continued(self, last_read: float | None) -> None:
         """The process was stopped and goes on: the time since ``last_read`` (noted when the
         signal came) was no practice (the session counts it as a pause)."""
-        if self.practice is self.safeplace.practice and self.is_attached:
+        if self.is_attached:  # an ended session takes no pause: nothing happens
             self._handle(self.session.continued(last_read))
 
     def _schedule_boundary(self) -> None:
@@ -164,7 +171,7 @@ class PlayerScreen(SafeplaceScreen[None]):
             self._boundary = None
         self._boundary_due = due
         if delay is not None and due is not None:
-            self._boundary = self.set_timer(max(delay, 0.0), self._tick)
+            self._boundary = self.set_timer(max(delay, 0.0), self.catch_up)
 
     def _handle(self, events: list[Any]) -> None:
         self.practice.record(events)
@@ -172,8 +179,10 @@ class PlayerScreen(SafeplaceScreen[None]):
             if isinstance(event, PhaseChanged) and self.practice.bell:
                 self._ring(phase_name(event.phase))
             elif isinstance(event, (Finished, EndedEarly)):
+                from safeplace.ui.screens.closing import ClosingScreen
+
                 self._stop_timers()
-                self.safeplace.show_closing(self.practice)
+                self.safeplace.replace_top(ClosingScreen(self.practice))
                 return
             elif isinstance(event, StepStarted):
                 self._shown_segment = None
@@ -362,7 +371,7 @@ class PlayerScreen(SafeplaceScreen[None]):
         return WORDS_KEPT if self.safeplace.settings.keep_answers else WORDS_LOST
 
     def action_ground(self) -> None:
-        self.safeplace.ground_me(self.practice)
+        self.safeplace.ground_me()
 
     def action_help(self) -> None:
         """Help pauses the exercise, and going back resumes it (if it was running)."""

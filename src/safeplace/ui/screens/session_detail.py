@@ -56,7 +56,7 @@ class SessionDetail(ModalScreen[None]):
     def _load_answers(self) -> None:
         app: SafeplaceApp = self.app  # type: ignore[assignment]
         answers: list[AnswerRecord] = []
-        store = app.history_store()
+        store = app.history.store()
         if store is not None:
             try:
                 answers = store.answers(self.record.id)
