@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Start-up allocates hundreds of thousands of objects and holds no garbage worth
-    # collecting; the collector's passes over them cost the first frame about a tenth.
-    # It resumes at once for headless commands, and after the first frame for the app.
-    gc.disable()
     from safeplace.cli import run
 
     try:

@@ -11,14 +11,23 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safeplace import __version__
 from safeplace.checked import CheckedCache
+from safeplace.exercise.patterns import (
+    NAMED_PATTERNS,
+    QUICK_MINUTES,
+    QUICK_MOST_MINUTES,
+    QUICK_PATTERN,
+)
 from safeplace.logfile import LOG_OPTION, LOG_VARIABLE, start_log, take_log_option
 from safeplace.paths import Paths, resolve_paths
 from safeplace.settings import Settings, load_settings
-from safeplace.text import escaped, one_line, printable
+from safeplace.text import close_matches, escaped, one_line, printable
+
+if TYPE_CHECKING:
+    from safeplace.exercise.playable import Playable
 
 SCOPE_NOTE = (
     "safeplace is a companion for self-care, not therapy, diagnosis or an emergency service. "
@@ -26,7 +35,7 @@ SCOPE_NOTE = (
 )
 
 
-APP_COMMANDS = ("start", "play")
+APP_COMMANDS = ("start", "play", "breathe")
 
 
 def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
@@ -66,6 +75,16 @@ def build_parser(*, with_history: bool = True) -> argparse.ArgumentParser:
     play = sub.add_parser("play", parents=[app_options], help="play one exercise")
     play.add_argument("exercise_id", metavar="ID")
     play.set_defaults(handler=_start_app)
+    breathe = sub.add_parser(
+        "breathe", parents=[app_options], help="a breathing pacer at once, no introduction"
+    )
+    breathe.add_argument(
+        "pattern", nargs="?", default=QUICK_PATTERN, help=f"default {QUICK_PATTERN}"
+    )
+    breathe.add_argument(
+        "--minutes", type=_minutes, default=QUICK_MINUTES, help=f"default {QUICK_MINUTES:g}"
+    )
+    breathe.set_defaults(handler=_breathe, exercise_id=None)
 
     listing = sub.add_parser("list", parents=[library_options], help="list the exercises")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
@@ -99,8 +118,6 @@ def run(argv: list[str]) -> int:
         argv = ["start", *argv]
     starts_app = argv[0] in APP_COMMANDS
     args = build_parser(with_history=not starts_app).parse_args(argv)
-    if not starts_app:
-        gc.enable()  # paused by __main__ for the app's start-up only
     paths = resolve_paths()
     # `status` draws a shell prompt: it never moves a file aside nor prints a notice into it.
     for_prompt = args.command == "status"
@@ -229,13 +246,33 @@ def _locate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
 # --- the app -----------------------------------------------------------------------------
 
 
-def _start_app(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+def _breathe(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from safeplace.exercise.quick import quick_breathing
+
+    if args.pattern not in NAMED_PATTERNS:
+        close = close_matches(args.pattern, NAMED_PATTERNS)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        known = ", ".join(NAMED_PATTERNS)
+        _say_error(
+            f"There is no breathing pattern called '{args.pattern}'.{hint} They are: {known}."
+        )
+        return 1
+    return _start_app(args, paths, settings, quick_breathing(args.pattern, args.minutes))
+
+
+def _start_app(
+    args: argparse.Namespace, paths: Paths, settings: Settings, quick: Playable | None = None
+) -> int:
     problem = terminal_problem()
     if problem:
         _say_error(problem)
         return 2
     if args.no_color:
         os.environ["NO_COLOR"] = "1"
+    # Start-up allocates hundreds of thousands of objects and holds no garbage worth
+    # collecting; the collector's passes over them cost the first frame about a tenth.
+    # Paused from here to the first frame only (SafeplaceApp.first_frame_drawn resumes it).
+    gc.disable()
     from safeplace.ui.launch import launch
 
     return launch(
@@ -243,6 +280,7 @@ def _start_app(args: argparse.Namespace, paths: Paths, settings: Settings) -> in
         settings=settings,
         extra_dirs=args.exercises,
         exercise_id=args.exercise_id,
+        quick=quick,
         speed=args.speed,
         bell=args.bell or settings.bell,
         motion=args.motion,
@@ -275,6 +313,18 @@ def _speed(text: str) -> float:
         raise argparse.ArgumentTypeError("speed must be a number, e.g. 2") from None
     if not 0.1 <= value <= 100:
         raise argparse.ArgumentTypeError("speed must be between 0.1 and 100")
+    return value
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("minutes must be a number, e.g. 3") from None
+    if not 0 < value <= QUICK_MOST_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"minutes must be more than 0 and at most {QUICK_MOST_MINUTES:g}"
+        )
     return value
 
 

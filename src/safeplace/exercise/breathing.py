@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from safeplace.exercise.fields import Strict
+from safeplace.exercise.patterns import CUSTOM_DEFAULT_CYCLES, NAMED_PATTERNS
 from safeplace.exercise.playable import (
     MAX_CYCLES,
     MAX_HOLD_SECONDS,
@@ -20,16 +21,6 @@ from safeplace.exercise.playable import (
 PhaseSeconds = Annotated[float, Field(gt=0, le=MAX_PHASE_SECONDS)]
 HoldSeconds = Annotated[float, Field(ge=0, le=MAX_HOLD_SECONDS)]
 
-NAMED_PATTERNS: dict[str, tuple[dict[str, float], int, str]] = {
-    # name: (phases, default cycles, description)
-    "box": ({"in": 4, "hold": 4, "out": 4, "rest": 4}, 6, "4 in, hold 4, 4 out, rest 4"),
-    "sigh": ({"in": 3, "top_up": 1, "out": 6}, 12, "in, a second sip, then a long sigh out"),
-    "long-out": ({"in": 4, "out": 6}, 12, "4 in, 6 out, no holds"),
-    "slow": ({"in": 5, "out": 5}, 18, "six breaths a minute, even in and out"),
-    "even": ({"in": 4, "out": 4}, 10, "4 in, 4 out, an easy start"),
-    "4-7-8": ({"in": 4, "hold": 7, "out": 8}, 4, "4 in, hold 7, 8 out"),
-}
-CUSTOM_DEFAULT_CYCLES = 6
 PATTERN_NAME_PATTERN = r"^[a-z0-9-]+$"
 # The schema lists the names, so an editor can offer them; the check says which are known.
 PatternName = Annotated[

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from safeplace.exercise.breathing import NAMED_PATTERNS, Breathing, PatternName
+from safeplace.exercise.breathing import Breathing, PatternName
 from safeplace.exercise.fields import Line, Name, Passage, Seconds, Strict
+from safeplace.exercise.patterns import NAMED_PATTERNS
 from safeplace.exercise.playable import Location, Moment, Part
 
 # Calm narration pace: about two words a second, plus a moment to let it land.

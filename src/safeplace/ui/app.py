@@ -30,6 +30,7 @@ from safeplace.ui.practice_log import PracticeLog
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import Library, LoadedExercise
+    from safeplace.exercise.playable import Playable
     from safeplace.history.store import HistoryStore
     from safeplace.paths import Paths
     from safeplace.ui.screens.player import PlayerScreen
@@ -50,6 +51,7 @@ class AppOptions(TypedDict, total=False):
 
     paths: Paths | None
     exercise_id: str | None  # start straight in this exercise (`safeplace play ID`)
+    quick: Playable | None  # or in this one, made on the spot (`safeplace breathe`)
     speed: float
     bell: bool
     motion: str | None  # full / basic / none; None follows settings, then TEXTUAL_ANIMATIONS
@@ -83,6 +85,7 @@ class SafeplaceApp(App[int]):
         self.library = library
         self.paths = options.get("paths")
         self.exercise_id = options.get("exercise_id")
+        self.quick = options.get("quick")
         self.speed = options.get("speed", 1.0)
         self.bell_on_phases = options.get("bell", False)
         self.requested_motion = options.get("motion") or settings.motion
@@ -103,6 +106,12 @@ class SafeplaceApp(App[int]):
         """With an exercise to play, the player is the first screen: it is laid out and drawn
         with the app, instead of after a blank screen and a screen switch."""
         loaded = self.library.get(self.exercise_id) if self.exercise_id is not None else None
+        if self.quick is not None:  # made on the spot: it has no file
+            from pathlib import Path
+
+            from safeplace.exercise.library import LoadedExercise
+
+            loaded = LoadedExercise(self.quick, Path(), "bundled")
         if loaded is None:
             return super().get_default_screen()
         from safeplace.ui.screens.player import PlayerScreen
@@ -126,6 +135,8 @@ class SafeplaceApp(App[int]):
         self._install_signal_handlers()
         for notice in self.notices:
             self.notify(one_line(notice), timeout=8, markup=False)  # file names are data
+        if self.quick is not None:
+            return
         if self.exercise_id is None:
             from safeplace.ui.screens.library import LibraryScreen
 

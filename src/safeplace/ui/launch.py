@@ -10,9 +10,13 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safeplace.paths import Paths
 from safeplace.settings import Settings
+
+if TYPE_CHECKING:
+    from safeplace.exercise.playable import Playable
 
 
 def launch(
@@ -21,6 +25,7 @@ def launch(
     settings: Settings,
     extra_dirs: Sequence[Path],
     exercise_id: str | None,
+    quick: Playable | None = None,
     speed: float,
     bell: bool,
     motion: str | None,
@@ -49,6 +54,7 @@ def launch(
         library,
         paths=paths,
         exercise_id=exercise_id,
+        quick=quick,
         speed=speed,
         bell=bell,
         motion=motion,
