@@ -16,7 +16,7 @@ export UV_COMPILE_BYTECODE := 1
 SYNC_RUN := $(VENV)/.synced-run
 SYNC_DEV := $(VENV)/.synced-dev
 
-.PHONY: run test lint types contracts unit bench lock newest snapshots-update tmux clean
+.PHONY: run test lint types contracts unit bench lock newest snapshots-update tmux clean catalog
 
 run: $(SYNC_RUN)
 	$(BIN)/safeplace $(ARGS)
@@ -34,6 +34,11 @@ lint: $(SYNC_DEV)
 
 types: $(SYNC_DEV)
 	$(BIN)/mypy
+
+# The bundled exercises, checked once into src/safeplace/exercise/catalog.json (a test keeps it
+# in step with exercises/).
+catalog: $(SYNC_DEV)
+	$(BIN)/python tools/build_catalog.py
 
 contracts: $(SYNC_DEV)
 	$(BIN)/lint-imports

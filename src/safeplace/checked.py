@@ -3,44 +3,37 @@
 Validating an exercise needs PyYAML and pydantic, and reading the settings file needs PyYAML;
 they take longer to import than the whole player takes to draw. Like Python's own ``.pyc``
 files, a result is kept with the file's fingerprint (size, modification time, inode, change
-time) and reused only while that fingerprint, safeplace's version and the code that shapes
-the results are unchanged. Anything else (a missing, damaged or foreign cache) simply means
-"check again": the cache can be deleted at any time and is never a source of truth.
+time) and reused only while that fingerprint and the code that made it are unchanged: every
+module of the installed package and the validators it uses (``code_key``). Anything else (a
+missing, damaged or foreign cache, an entry of the wrong shape) simply means "check again":
+the cache can be deleted at any time and is never a source of truth.
 
-Values are plain JSON, never pickle: a cache file is data, not code.
+Values are JSON (msgspec), never pickle: a cache file is data, not code. Each entry stays
+undecoded until it is asked for, with the type it must have.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from safeplace import __version__
 
-FORMAT = 1
+FORMAT = 2
 Fingerprint = list[int]
-
-# The modules whose code decides what a remembered result looks like; editing one of them
-# (in a checkout, without a version bump) must not let old results through.
-_SHAPING_MODULES = (
-    "checked.py",
-    "settings.py",
-    "exercise/model.py",
-    "exercise/playable.py",
-    "exercise/compile.py",
-    "exercise/loader.py",
-    "exercise/explain.py",
-    "yamlsafe.py",
-    "text.py",
-    "exercise/problem.py",
-    "exercise/library.py",
-)
-# The installed validators too (an upgrade may accept or refuse differently); found without
+# The installed validators: an upgrade may accept or refuse differently. Found without
 # importing them, which is the point of this module.
-_SHAPING_PACKAGES = ("pydantic", "pydantic_core", "yaml")
+_VALIDATORS = ("pydantic", "pydantic_core", "yaml", "msgspec")
+
+
+class _Document(msgspec.Struct):
+    code: str
+    entries: dict[str, msgspec.Raw]
+    """key -> the JSON of [fingerprint, value]"""
 
 
 def fingerprint(path: Path) -> Fingerprint | None:
@@ -54,31 +47,39 @@ def fingerprint(path: Path) -> Fingerprint | None:
 
 @cache  # the code does not change while it runs
 def code_key() -> str:
-    """safeplace's version plus the fingerprints of the modules that shape the results."""
-    package = Path(__file__).resolve().parent
-    prints = [fingerprint(package / name) for name in _SHAPING_MODULES]
-    prints += [fingerprint(Path(origin)) for origin in map(_origin, _SHAPING_PACKAGES) if origin]
-    return json.dumps([FORMAT, __version__, prints], separators=(",", ":"))
+    """safeplace's version and the fingerprint of each of its modules and of the validators."""
+    modules = sorted(_modules(Path(__file__).resolve().parent))
+    prints = [[str(path), fingerprint(path)] for path in modules]
+    prints += [[name, fingerprint(Path(origin))] for name, origin in _validators()]
+    return msgspec.json.encode([FORMAT, __version__, prints]).decode()
 
 
-def _origin(package: str) -> str | None:
+def _modules(folder: Path) -> list[Path]:
+    """Every .py file of the package, found by walking it, so a new module counts at once."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        # Not __pycache__ nor _bundled (exercises and the schema, for show and locate).
+        folders[:] = [name for name in folders if not name.startswith(("_", "."))]
+        found += [Path(root, name) for name in files if name.endswith(".py")]
+    return found
+
+
+def _validators() -> list[tuple[str, str]]:
     from importlib.util import find_spec
 
-    try:
-        spec = find_spec(package)
-    except (ImportError, ValueError):
-        return None
-    return None if spec is None else spec.origin
-
-
-# Cache files parsed in this process, with the fingerprint they had: the settings and the
-# library each open the cache at start, and the second reuses the first one's reading.
-_PARSED: dict[Path, tuple[Fingerprint, dict[str, Any]]] = {}
+    found = []
+    for name in _VALIDATORS:
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.origin is not None:
+            found.append((name, spec.origin))
+    return found
 
 
 class CheckedCache:
-    """One JSON file of ``key -> (fingerprint, value)``, read once per change and written
-    once.
+    """One JSON file of ``key -> (fingerprint, value)``, read when opened, written by save().
 
     Never raises for a cache problem: an unreadable file starts empty, a failed write is
     dropped (the next run checks again).
@@ -86,23 +87,35 @@ class CheckedCache:
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        self._code = code_key()
-        self._entries: dict[str, Any] = {}
+        self._entries: dict[str, msgspec.Raw] = {}
         self._changed = False
-        self._read()
+        try:
+            document = msgspec.json.decode(file.read_bytes(), type=_Document)
+        except (OSError, msgspec.DecodeError, RecursionError):  # ValidationError included
+            return
+        if document.code == code_key():  # computed only when there is something to trust
+            self._entries = document.entries
 
-    def get(self, key: str, current: Fingerprint | None) -> Any:
-        """The value remembered for ``key`` at fingerprint ``current``, else None."""
-        entry = self._entries.get(key)
-        if current is None or not isinstance(entry, list) or len(entry) != 2:
+    def get(self, key: str, current: Fingerprint | None, shape: Any = Any) -> Any:
+        """The value remembered for ``key`` at fingerprint ``current``, decoded as ``shape``
+        (plain JSON values by default); None if there is none or it does not fit."""
+        raw = self._entries.get(key)
+        if current is None or raw is None:
             return None
-        remembered, value = entry
+        try:
+            remembered, value = msgspec.json.decode(raw, type=tuple[Fingerprint, shape])
+        except (msgspec.DecodeError, RecursionError):
+            return None
         return value if remembered == current else None
 
     def put(self, key: str, current: Fingerprint | None, value: Any) -> None:
         if current is None:
             return
-        self._entries[key] = [current, value]
+        try:
+            key.encode()  # a name that is not UTF-8 cannot be kept: that file is checked each time
+            self._entries[key] = msgspec.Raw(msgspec.json.encode([current, value]))
+        except (UnicodeEncodeError, msgspec.EncodeError, TypeError):
+            return
         self._changed = True
 
     def forget_missing(self, prefix: str) -> None:
@@ -122,33 +135,10 @@ class CheckedCache:
             return
         from safeplace.files import private_folder, write_atomically
 
-        document = {"code": self._code, "entries": self._entries}
-        text = json.dumps(document, ensure_ascii=True, separators=(",", ":"))
+        text = msgspec.json.encode(_Document(code_key(), self._entries)).decode()
         try:
             private_folder(self.file.parent)
             write_atomically(self.file, text)
         except OSError:
             return  # a read-only or full disk: the next start checks the files again
         self._changed = False
-        written = fingerprint(self.file)
-        if written is not None:  # as a reader would find them: JSON has no tuples
-            _PARSED[self.file] = (written, json.loads(text)["entries"])
-
-    def _read(self) -> None:
-        current = fingerprint(self.file)
-        if current is None:
-            return
-        parsed = _PARSED.get(self.file)
-        if parsed is not None and parsed[0] == current:
-            self._entries = dict(parsed[1])  # values are replaced by put(), never changed
-            return
-        try:
-            document = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-            return
-        if not isinstance(document, dict) or document.get("code") != self._code:
-            return
-        entries = document.get("entries")
-        if isinstance(entries, dict):
-            self._entries = entries
-            _PARSED[self.file] = (current, dict(entries))

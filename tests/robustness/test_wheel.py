@@ -30,12 +30,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_the_wheel_carries_the_bundled_exercises_and_schema(wheel: Path) -> None:
+def test_the_wheel_carries_the_bundled_exercises_catalog_and_schema(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     bundled = {Path(n).stem for n in names if n.startswith("safeplace/_bundled/exercises/")}
     in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
     assert in_repo and in_repo <= bundled
     assert "safeplace/_bundled/schema/exercise.schema.json" in names
+    assert "safeplace/exercise/catalog.json" in names  # what a start reads the bundled ones from
     # Each screen's stylesheet is read when the screen is first shown: a missing one would
     # only fail then, so check every one is packed.
     sheets = {p.relative_to(REPO / "src").as_posix() for p in (REPO / "src").rglob("*.tcss")}
@@ -73,6 +74,11 @@ def test_installed_wheel_lists_the_bundled_exercises_from_another_folder(
     ids = {row["id"] for row in json.loads(listed)}
     in_repo = {p.stem for p in (REPO / "exercises").rglob("*.yaml")}
     assert ids == in_repo
+    # The catalog names each bundled file: show reads it from inside the installed wheel.
+    shown = json.loads(
+        run_elsewhere(str(env_dir / "bin" / "safeplace"), "show", "box-breathing", "--json")
+    )
+    assert Path(shown["source_file"]).is_relative_to(env_dir)
     where = run_elsewhere(str(python), "-c", "import safeplace; print(safeplace.__file__)")
     assert str(env_dir) in where  # the installed copy, not the repo
     located = run_elsewhere(str(env_dir / "bin" / "safeplace"), "locate")

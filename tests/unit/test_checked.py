@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
-import safeplace.exercise.library as library_module
+import safeplace.exercise.loader as loader_module
 from safeplace.checked import CheckedCache, code_key, fingerprint
 from safeplace.exercise.library import Library, load_library
 from safeplace.exercise.loader import load_exercise_file
@@ -79,13 +80,13 @@ def bundled(tmp_path: Path) -> Path:
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files each load really checks (reads and validates), in order."""
     seen: list[Path] = []
-    real = library_module._check_file
+    real = loader_module.check_exercise_file
 
     def counting(path: Path) -> Playable | list[Problem]:
         seen.append(path)
         return real(path)
 
-    monkeypatch.setattr(library_module, "_check_file", counting)
+    monkeypatch.setattr(loader_module, "check_exercise_file", counting)
     return seen
 
 
@@ -158,9 +159,9 @@ def _shape(timeline: Timeline) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("path", _playables(), ids=lambda path: path.stem)
 def test_a_playable_survives_json_and_plays_the_same(path: Path) -> None:
     original = load_exercise_file(path).playable()
-    again = Playable.from_json(json.loads(json.dumps(original.to_json())))
+    again = msgspec.json.decode(msgspec.json.encode(original), type=Playable)
     assert again == original
-    assert again.to_json() == original.to_json()
+    assert msgspec.json.encode(again) == msgspec.json.encode(original)
     for holds in (True, False):
         before = build_timeline(original, holds=holds)
         after = build_timeline(again, holds=holds)
@@ -175,16 +176,20 @@ def test_every_bundled_exercise_is_found_in_the_round_trip_list() -> None:
     assert len([p for p in _playables() if p.is_relative_to(bundled_exercises_dir())]) >= 10
 
 
-# 2. A warm start reads no exercise file and imports neither PyYAML nor pydantic.
+# 2. A warm start (settings, then the library, as cli.run does) reads no exercise file and
+# imports neither PyYAML nor pydantic.
 
 LOAD_IN_A_FRESH_PROCESS = """
 import json, sys
 from safeplace.checked import CheckedCache
 from safeplace.exercise.library import load_library
 from safeplace.paths import resolve_paths
+from safeplace.settings import load_settings
 paths = resolve_paths()
+settings, _ = load_settings(paths.config_file, CheckedCache(paths.checked_cache))
 library = load_library(paths, cache=CheckedCache(paths.checked_cache))
 print(json.dumps({
+    "bell": settings.bell,
     "titles": {key: loaded.exercise.title for key, loaded in library.exercises.items()},
     "problems": [str(problem) for problem in library.problems],
     "notices": library.notices,
@@ -380,12 +385,12 @@ def test_entries_of_the_wrong_shape_are_ignored(
 @pytest.mark.parametrize(
     "value",
     [
-        {"playable": {"id": 3}},
-        {"playable": "not a mapping"},
-        {"playable": {"parts": 5}},
-        {"problems": "nonsense"},
-        {"problems": [[1, 2]]},
-        {"problems": [["x", "one", 1, "m"]]},
+        {"id": 3},
+        {"playable": {"id": "kind"}},
+        {"id": "kind", "parts": 5},
+        [[1, 2]],
+        [["x", "one", 1, "m"]],
+        [[None, 1, 1, "m", "extra"]],
         {"neither": True},
         "a string",
         5,
@@ -393,11 +398,11 @@ def test_entries_of_the_wrong_shape_are_ignored(
     ],
     ids=[
         "playable-missing-fields",
-        "playable-string",
+        "an-older-shape",
         "playable-bad-parts",
-        "problems-string",
         "problems-short",
         "problems-bad-line",
+        "problems-long",
         "neither",
         "string",
         "number",
@@ -456,7 +461,7 @@ def test_a_remembered_result_with_a_stale_fingerprint_is_not_used(
     load()
     document = read_cache(paths)
     remembered, value = document["entries"][key_for(target)]
-    value["playable"]["title"] = "Stale"
+    value["title"] = "Stale"
     document["entries"][key_for(target)] = [[remembered[0] + 1, *remembered[1:]], value]
     write_cache(paths, document)
     checked.clear()
@@ -471,7 +476,7 @@ def test_a_well_formed_remembered_result_is_what_is_used(
     target = bundled / "kind.yaml"
     load()
     document = read_cache(paths)
-    document["entries"][key_for(target)][1]["playable"]["title"] = "Remembered"
+    document["entries"][key_for(target)][1]["title"] = "Remembered"
     write_cache(paths, document)
     assert load().exercises["kind"].exercise.title == "Remembered"
 
@@ -485,7 +490,7 @@ def test_a_cache_written_by_other_code_is_ignored(
     load()
     document = read_cache(paths)
     for _, value in document["entries"].values():
-        value["playable"]["title"] = "From other code"  # every bundled fixture is valid
+        value["title"] = "From other code"  # every bundled fixture is valid
     document["code"] = json.dumps([1, "0.0.0-other", []])
     write_cache(paths, document)
 
@@ -589,7 +594,7 @@ def test_an_infinite_line_number_in_a_remembered_problem_is_ignored(
     broken = write(paths.user_exercises / "broken.yaml", BROKEN)
     load()
     document = read_cache(paths)
-    document["entries"][key_for(broken)][1] = {"problems": [[str(broken), float("inf"), 1, "m"]]}
+    document["entries"][key_for(broken)][1] = [[str(broken), float("inf"), 1, "m"]]
     write_cache(paths, document)  # json writes Infinity, which json reads back as inf
     assert load() == load_uncached()
 
@@ -600,7 +605,7 @@ def test_a_remembered_playable_with_an_unhashable_id_is_ignored(
     target = bundled / "kind.yaml"
     load()
     document = read_cache(paths)
-    document["entries"][key_for(target)][1]["playable"]["id"] = ["kind"]
+    document["entries"][key_for(target)][1]["id"] = ["kind"]
     write_cache(paths, document)
     assert load() == load_uncached()
 
@@ -647,7 +652,7 @@ def test_a_remembered_value_beyond_the_formats_bounds_is_checked_again(
     target = bundled / "breathing" / "box.yaml"
     load()
     document = read_cache(paths)
-    damage(_breath_part(document["entries"][key_for(target)][1]["playable"]))
+    damage(_breath_part(document["entries"][key_for(target)][1]))
     write_cache(paths, document)
 
     checked.clear()
@@ -656,27 +661,21 @@ def test_a_remembered_value_beyond_the_formats_bounds_is_checked_again(
     assert library == load_uncached()
 
 
-def test_a_second_cache_in_one_process_reuses_the_reading_until_the_file_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Settings and library each open the cache at start; the file is read once."""
-    file = tmp_path / "checked.json"
-    first = CheckedCache(file)
-    first.put("k", [1, 2, 3, 4], {"v": (1, 2)})
-    first.save()
-    reads: list[Path] = []
-    real_read = Path.read_text
+def test_settings_and_exercises_stay_remembered_together(paths: Paths, isolated_home: Path) -> None:
+    """A start opens the cache for the settings, then again for the library: each saves
+    without losing what the other remembered, and an edit to either is seen at once."""
+    config = write(paths.config_file, "bell: true\n")
+    write(paths.user_exercises / "mine.yaml", exercise_yaml("mine", title="Mine"))
+    _load_in_a_fresh_process(isolated_home)
 
-    def counted(self: Path, *args: Any, **kwargs: Any) -> str:
-        reads.append(self)
-        return real_read(self, *args, **kwargs)
+    warm = _load_in_a_fresh_process(isolated_home)
+    assert warm["modules"] == {"pydantic": False, "yaml": False, "safeplace.exercise.loader": False}
+    assert warm["bell"] is True and warm["titles"]["mine"] == "Mine"
 
-    monkeypatch.setattr(Path, "read_text", counted)
-    second = CheckedCache(file)
-    assert second.get("k", [1, 2, 3, 4]) == {"v": [1, 2]}  # as read from JSON: no tuples
-    assert reads == []
-    document = {"code": code_key(), "entries": {"k": [[1, 2, 3, 4], {"v": 3}]}}
-    file.write_text(json.dumps(document), encoding="utf-8")  # another process wrote it
-    third = CheckedCache(file)
-    assert third.get("k", [1, 2, 3, 4]) == {"v": 3}
-    assert reads == [file]
+    write(config, "bell: false\n")
+    _bump_mtime(config)
+    edited = _load_in_a_fresh_process(isolated_home)
+    assert edited["bell"] is False
+    assert edited["modules"]["safeplace.exercise.loader"] is False  # the exercise is still known
+    again = _load_in_a_fresh_process(isolated_home)
+    assert again["bell"] is False and again["modules"]["yaml"] is False

@@ -6,20 +6,16 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from safeplace.exercise.fields import Strict
-from safeplace.exercise.patterns import CUSTOM_DEFAULT_CYCLES, NAMED_PATTERNS
-from safeplace.exercise.playable import (
-    MAX_CYCLES,
-    MAX_HOLD_SECONDS,
-    MAX_LENGTHEN_BY,
-    MAX_LENGTHEN_EVERY,
-    MAX_PHASE_SECONDS,
-    MAX_STEP_SECONDS,
-    BreathSpec,
+from safeplace.exercise.fields import (
+    Cycles,
+    HoldSeconds,
+    LengthenEvery,
+    PhaseSeconds,
+    Seconds,
+    Strict,
 )
-
-PhaseSeconds = Annotated[float, Field(gt=0, le=MAX_PHASE_SECONDS)]
-HoldSeconds = Annotated[float, Field(ge=0, le=MAX_HOLD_SECONDS)]
+from safeplace.exercise.patterns import CUSTOM_DEFAULT_CYCLES, NAMED_PATTERNS
+from safeplace.exercise.playable import MAX_LENGTHEN_BY, BreathSpec
 
 PATTERN_NAME_PATTERN = r"^[a-z0-9-]+$"
 # The schema lists the names, so an editor can offer them; the check says which are known.
@@ -52,7 +48,7 @@ class Lengthen(Strict):
 
     by: Annotated[float, Field(gt=0, le=MAX_LENGTHEN_BY)]
     """Seconds added to the out-breath each time."""
-    every: Annotated[int, Field(ge=1, le=MAX_LENGTHEN_EVERY)] = 1
+    every: LengthenEvery = 1
     """How many breaths between each lengthening."""
     until: PhaseSeconds
     """The longest the out-breath may become, in seconds."""
@@ -63,9 +59,9 @@ class Breathing(Strict):
 
     pattern: PatternName | BreathPattern
     """A named pattern (box, sigh, long-out, slow, even, 4-7-8) or the phases in seconds."""
-    cycles: Annotated[int, Field(ge=1, le=MAX_CYCLES)] | None = None
+    cycles: Cycles | None = None
     """How many breaths. Give cycles or seconds, not both; neither uses the pattern's default."""
-    seconds: Annotated[float, Field(gt=0, le=MAX_STEP_SECONDS)] | None = None
+    seconds: Seconds | None = None
     """How long to breathe, in seconds: as many whole breaths as fit (at least one)."""
     lengthen: Lengthen | None = None
     """Optional gradual lengthening of the out-breath."""

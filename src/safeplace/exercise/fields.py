@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from safeplace.exercise.playable import MAX_STEP_SECONDS
+from safeplace.exercise import playable
 from safeplace.text import NAME_PATTERN
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -16,7 +16,19 @@ Name = Annotated[str, StringConstraints(pattern=rf"^{NAME_PATTERN}$")]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
 Passage = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
-Seconds = Annotated[float, Field(gt=0, le=MAX_STEP_SECONDS)]
+
+
+def bounded(plain: Any) -> Any:
+    """The pydantic field of a bounded type of the plain form: its bounds, stated there once."""
+    meta = get_args(plain)[1]
+    return Field(gt=meta.gt, ge=meta.ge, lt=meta.lt, le=meta.le)
+
+
+Seconds = Annotated[float, bounded(playable.StepSeconds)]
+PhaseSeconds = Annotated[float, bounded(playable.PhaseSeconds)]
+HoldSeconds = Annotated[float, bounded(playable.HoldSeconds)]
+Cycles = Annotated[int, bounded(playable.Cycles)]
+LengthenEvery = Annotated[int, bounded(playable.LengthenEvery)]
 
 
 class Strict(BaseModel):

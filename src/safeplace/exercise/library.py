@@ -2,20 +2,23 @@
 
 A later source replaces an earlier exercise with the same id (and says so in ``notices``).
 A file that cannot be used becomes a :class:`Problem`; it never hides the others.
-Given a :class:`CheckedCache`, a file checked before and unchanged since is not read again:
-its remembered result is used, so an ordinary start imports neither PyYAML nor pydantic.
+The bundled exercises come from the catalog, checked when safeplace was built (catalog.py).
+Given a :class:`CheckedCache`, the person's file checked before and unchanged since is not
+read again: its remembered result is used, so an ordinary start imports neither PyYAML nor
+pydantic.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from safeplace.checked import CheckedCache, fingerprint
+from safeplace.exercise.catalog import bundled_catalog, encode_catalog
 from safeplace.exercise.playable import Playable
 from safeplace.exercise.problem import Problem
 from safeplace.paths import Paths, bundled_exercises_dir
@@ -89,21 +92,24 @@ def load_library(
     bundled_dir: Path | None = None,
     cache: CheckedCache | None = None,
 ) -> Library:
-    """Read bundled exercises, then ``paths.user_exercises`` (if it exists; it is never
-    created), then each of ``extra_dirs`` (folders or single files)."""
+    """The bundled exercises (the catalog, or the files in ``bundled_dir`` when given), then
+    ``paths.user_exercises`` (if it exists; it is never created), then each of ``extra_dirs``
+    (folders or single files). Only the person's files and the extra ones use ``cache``."""
     library = Library()
     check = _Checker(cache)
-    bundled = bundled_exercises_dir() if bundled_dir is None else bundled_dir
-    _add_source(library, check, "bundled", bundled, _exercise_files(bundled, library.problems))
+    if bundled_dir is None:
+        _add_source(library, "bundled", bundled_exercises_dir(), bundled_catalog())
+    else:
+        _add_source(library, "bundled", bundled_dir, check.each(bundled_dir, library.problems))
     library.bundled_ids = frozenset(library.exercises)
     user_dir = paths.user_exercises
-    _add_source(library, check, "user", user_dir, _exercise_files(user_dir, library.problems))
+    _add_source(library, "user", user_dir, check.each(user_dir, library.problems))
     for extra in extra_dirs:
         if not os.path.lexists(extra):
             library.problems.append(Problem(str(extra), 1, 1, "no such file or folder"))
             continue
         base = extra if extra.is_dir() else extra.parent
-        _add_source(library, check, "extra", base, _exercise_files(extra, library.problems))
+        _add_source(library, "extra", base, check.each(extra, library.problems))
     if cache is not None:
         cache.forget_missing(_CACHE_PREFIX)
         cache.save()
@@ -137,78 +143,77 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
     return problems
 
 
+def build_catalog(folder: Path) -> bytes:
+    """The catalog of the exercises in ``folder``, checked now (see catalog.py); raises
+    ``LoadError`` with every problem when a file does not check or two share an id."""
+    from safeplace.exercise.loader import LoadError
+
+    library = Library()
+    _add_source(library, "bundled", folder, _Checker(None).each(folder, library.problems))
+    if library.problems:
+        raise LoadError(library.problems)
+    return encode_catalog(
+        (loaded.path.relative_to(folder), loaded.exercise) for loaded in library.exercises.values()
+    )
+
+
 _CACHE_PREFIX = "exercise:"
+_Checked = Playable | list[Problem]
+# A remembered result: the playable form, or the problems as [file or None, line, col, message].
+_Remembered = Playable | list[tuple[str | None, int, int, str]]
 
 
 class _Checker:
-    """Checks one exercise file, or recalls the result of checking it unchanged before."""
+    """Checks exercise files, or recalls the result of checking one unchanged before."""
 
     def __init__(self, cache: CheckedCache | None) -> None:
         self._cache = cache
 
-    def __call__(self, path: Path) -> Playable | list[Problem]:
+    def each(self, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, _Checked]]:
+        for path in _exercise_files(root, problems):
+            yield path, self(path)
+
+    def __call__(self, path: Path) -> _Checked:
         cache = self._cache
         if cache is None:
-            return _check_file(path)
+            return _check(path)
         key = _CACHE_PREFIX + os.path.abspath(path)
         current = fingerprint(path)
-        remembered = cache.get(key, current)
+        remembered = cache.get(key, current, _Remembered)
+        if isinstance(remembered, Playable):
+            return remembered
         if remembered is not None:
-            try:
-                return _recalled(remembered, path)
-            except (TypeError, KeyError, ValueError, AttributeError):
-                pass  # an entry that does not fit (edited by hand?): check the file again
-        result = _check_file(path)
-        cache.put(key, current, _remembered(result, path))
+            return [
+                Problem(str(path) if where is None else where, line, col, message)
+                for where, line, col, message in remembered
+            ]
+        result = _check(path)
+        cache.put(key, current, _remembered(result, str(path)))
         return result
 
 
-def _check_file(path: Path) -> Playable | list[Problem]:
-    from safeplace.exercise.loader import check_exercise_file
+def _check(path: Path) -> _Checked:
+    from safeplace.exercise import loader  # PyYAML and pydantic: only when a file is checked
 
-    return check_exercise_file(path)
+    return loader.check_exercise_file(path)
 
 
-def _remembered(result: Playable | list[Problem], path: Path) -> dict[str, Any]:
+def _remembered(result: _Checked, named: str) -> _Remembered:
     if isinstance(result, Playable):
-        return {"playable": result.to_json()}
-    # The file itself is named as each run names it (relative or absolute): kept as None.
-    named = str(path)
-    return {
-        "problems": [
-            [None if p.path == named else p.path, p.line, p.col, p.message] for p in result
-        ]
-    }
-
-
-def _recalled(entry: Any, path: Path) -> Playable | list[Problem]:
-    if not isinstance(entry, dict):
-        raise TypeError("a remembered result must be a mapping")
-    if "playable" in entry:
-        return Playable.from_json(entry["playable"])
-    problems: list[Problem] = []
-    for where, line, col, message in entry["problems"]:
-        if not (
-            isinstance(where, str | None)
-            and type(line) is int
-            and type(col) is int
-            and isinstance(message, str)
-        ):
-            raise TypeError("a remembered problem must be [path, line, column, message]")
-        problems.append(Problem(str(path) if where is None else where, line, col, message))
-    return problems
+        return result
+    # The file itself is kept as None: each run names it as it was given (relative or not).
+    return [(None if p.path == named else p.path, p.line, p.col, p.message) for p in result]
 
 
 def _add_source(
-    library: Library, check: _Checker, origin: Origin, base: Path, files: Iterator[Path]
+    library: Library, origin: Origin, base: Path, checked: Iterable[tuple[Path, _Checked]]
 ) -> None:
     seen_here: dict[str, Path] = {}
-    for path in files:
-        checked = check(path)
-        if isinstance(checked, list):
-            library.problems.extend(checked)
+    for path, result in checked:
+        if isinstance(result, list):
+            library.problems.extend(result)
             continue
-        exercise = checked
+        exercise = result
         if exercise.id in seen_here:
             shown = _shown_path(seen_here[exercise.id], origin, base)
             library.problems.append(_duplicate_id(path, exercise.id, shown))
