@@ -39,7 +39,7 @@ async def test_rating_with_digits_then_enter(build_app: AppFactory, playing: Pla
 async def test_rating_with_arrows(build_app: AppFactory, playing: Playing) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
-        await pilot.press("right", "right", "left", "enter")
+        await pilot.press("up", "up", "down", "enter")
         ratings = [value for _, value, _ in playing(app).session.ratings]
         assert ratings == [5]  # the first arrow lands in the middle: 5, then 6, then 5
 
@@ -112,7 +112,7 @@ async def test_escape_then_stop_shows_a_gentle_closing(
 ) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
-        await pilot.press("s", "escape", "enter")
+        await pilot.press("s", "escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
         assert playing(app).session.view().ended_early
@@ -233,7 +233,7 @@ async def test_closing_invites_a_rating_when_the_exercise_had_none_after(
 ) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
-        await pilot.press("4", "enter", "escape", "enter")
+        await pilot.press("4", "enter", "escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
         await pilot.press("6", "enter")
@@ -272,7 +272,7 @@ async def test_quitting_mid_exercise_records_it_as_ended_early(
         await pilot.press("s")
         clock.advance(70)
         await catch_up(pilot)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")  # it asks; the second one quits
     [record] = store.sessions()
     assert record.outcome == "ended-early"
     assert record.practised_seconds >= 60
@@ -367,7 +367,7 @@ async def test_a_clear_rise_points_to_people_as_well_as_grounding(
 ) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
-        await pilot.press("3", "enter", "escape", "enter")
+        await pilot.press("3", "enter", "escape", "y")
         await pilot.pause()
         await pilot.press("7", "enter")
         change = str(app.screen.query_one("#closing-change").render())
@@ -423,7 +423,7 @@ async def test_a_history_moved_aside_after_the_first_frame_is_said_in_the_app(
 async def test_the_collector_paused_for_start_up_resumes_after_the_first_frame(
     build_app: AppFactory,
 ) -> None:
-    gc.disable()  # as __main__ does for the app
+    gc.disable()  # as cli._start_app does for the app
     try:
         app = build_app("every-kind")
         async with app.run_test() as pilot:

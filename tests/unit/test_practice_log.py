@@ -75,7 +75,7 @@ async def test_words_left_in_a_prompt_are_kept_as_an_unfinished_answer(
         while session.view().segment.kind != "prompt":
             await pilot.press("right")
         await pilot.press(*"you are doing")
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")  # it asks; the second one quits
     [record] = store.sessions()
     assert record.outcome == "ended-early"
     [answer] = store.answers(record.id)

@@ -319,6 +319,11 @@ class SafeplaceApp(App[int]):
             self.push_screen(HistoryScreen())
 
     async def action_quit(self) -> None:
+        from safeplace.ui.screens.player import PlayerScreen
+
+        if isinstance(self.screen, PlayerScreen):  # asked first, as ctrl+c and escape are
+            self.screen.action_end()
+            return
         self.exit(0)  # each player ends its practice as it goes
 
     def on_unmount(self) -> None:

@@ -40,7 +40,8 @@ class ConfirmEnd(ModalScreen[bool]):
                 yield Button("Keep going", id="keep")
 
     def on_mount(self) -> None:
-        self.query_one("#stop", Button).focus()
+        # Enter keeps going: a reflex, or a key meant for the step, never ends the practice.
+        self.query_one("#keep", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "stop")

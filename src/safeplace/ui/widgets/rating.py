@@ -1,4 +1,4 @@
-"""A 0-10 rating usable with digits, arrows and Enter."""
+"""A 0-10 rating usable with digits, the up and down arrows, and Enter."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ class RatingScale(Widget, can_focus=True):
     RatingScale > .rating--label { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,down", "move(-1)", "lower", show=False, id="rating.lower"),
-        Binding("right,up", "move(1)", "higher", show=False, id="rating.higher"),
+        # Up and down only: → and ← move between steps, as everywhere in the player, so a
+        # quick run of → never leaves a value nobody chose.
+        Binding("down", "move(-1)", "lower", show=False, id="rating.lower"),
+        Binding("up", "move(1)", "higher", show=False, id="rating.higher"),
         Binding("enter", "choose", "choose", id="rating.choose"),
         *(Binding(str(digit), f"set({digit})", show=False) for digit in range(10)),
     ]
@@ -82,6 +84,6 @@ class RatingScale(Widget, can_focus=True):
         gap = max(1, scale_width - len(ends[0]) - len(ends[1]))
         append_centred(text, ends[0] + " " * gap + ends[1], width, label)
         text.append("\n")
-        hint = "Enter to keep this" if self.value is not None else "type a number, or use ← →"
+        hint = "Enter to keep this" if self.value is not None else "type a number, or use ↑ ↓"
         append_centred(text, hint, width, label)
         return text
