@@ -22,17 +22,15 @@ from textual.screen import Screen
 
 from safeplace.history.service import HistoryService
 from safeplace.playback.clock import Clock
-from safeplace.playback.session import Session
 from safeplace.settings import Settings
 from safeplace.text import one_line
-from safeplace.ui.practice import Origin, Practice
-from safeplace.ui.practice_log import PracticeLog
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import Library, LoadedExercise
     from safeplace.exercise.playable import Playable
     from safeplace.history.store import HistoryStore
     from safeplace.paths import Paths
+    from safeplace.ui.practice import Origin, Practice
     from safeplace.ui.screens.player import PlayerScreen
 
 MOTIONS = ("full", "basic", "none")
@@ -221,6 +219,12 @@ class SafeplaceApp(App[int]):
         return [screen for screen in self.screen_stack if isinstance(screen, PlayerScreen)]
 
     def _new_practice(self, loaded: LoadedExercise, *, origin: Origin) -> Practice:
+        # Here, not at the top: the library's first frame needs no session (its classes
+        # take a tenth of that frame to create).
+        from safeplace.playback.session import Session
+        from safeplace.ui.practice import Practice
+        from safeplace.ui.practice_log import PracticeLog
+
         exercise = loaded.exercise
         session = Session(
             exercise,
