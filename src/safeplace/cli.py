@@ -213,14 +213,15 @@ def _validate(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
         folder = one_line(str(paths.user_exercises))
         print(f"You have no exercises of your own yet ({folder}); nothing to check.")
         return 0
-    problems = validate_paths(targets)
-    for problem in problems:
+    problems, warnings = validate_paths(targets)
+    for problem in [*problems, *warnings]:
         print(one_line(str(problem)))
     if problems:
         files = len({problem.path for problem in problems})
         print(f"Problems found in {files} file(s).", file=sys.stderr)
         return 1
-    print("All valid.", file=sys.stderr)
+    noted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    print(f"All valid{noted}.", file=sys.stderr)
     return 0
 
 

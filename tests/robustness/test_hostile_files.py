@@ -205,7 +205,7 @@ _CHILD = textwrap.dedent(
     import sys
     from pathlib import Path
     from safeplace.exercise.library import validate_paths
-    for problem in validate_paths([Path(sys.argv[1])]):
+    for problem in validate_paths([Path(sys.argv[1])])[0]:
         print(problem)
     """
 )

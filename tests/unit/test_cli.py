@@ -100,7 +100,7 @@ def test_validate_good_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_validate_reports_file_line_col(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("  - breathe: long-out", "  - breathe: long-out\n    secnds: 3"))
-    good = tmp_path / "good.yaml"
+    good = tmp_path / "evening-pause.yaml"
     good.write_text(GOOD, encoding="utf-8")
     assert run(["validate", str(tmp_path)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
@@ -115,11 +115,22 @@ def test_a_bare_validate_checks_your_own_folder(
     assert run(["validate"]) == 0
     assert "no exercises of your own yet" in capsys.readouterr().out
     paths.user_exercises.mkdir(parents=True)
-    (paths.user_exercises / "mine.yaml").write_text(GOOD.replace("    secnds", ""))
+    (paths.user_exercises / "evening-pause.yaml").write_text(GOOD, encoding="utf-8")
     (paths.user_exercises / "broken.yaml").write_text("id: [\n", encoding="utf-8")
     assert run(["validate"]) == 1
     [line] = capsys.readouterr().out.splitlines()
     assert line.startswith(f"{paths.user_exercises / 'broken.yaml'}:")
+
+
+def test_validate_prints_warnings_and_still_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    renamed = tmp_path / "pause.yaml"
+    renamed.write_text(GOOD, encoding="utf-8")
+    assert run(["validate", str(renamed)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{renamed}:") and "warning: the id" in captured.out
+    assert "All valid (1 warning)." in captured.err
 
 
 def test_validate_the_bundled_library_is_clean(capsys: pytest.CaptureFixture[str]) -> None:

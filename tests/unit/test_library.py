@@ -158,7 +158,8 @@ def test_real_bundled_exercises_are_all_valid() -> None:
     folder = bundled_exercises_dir()
     if not any(folder.rglob("*.yaml")):
         pytest.skip("no bundled exercises yet")
-    assert [str(p) for p in validate_paths([folder])] == []
+    problems, warnings = validate_paths([folder])
+    assert [str(p) for p in [*problems, *warnings]] == []
 
 
 # --- finding exercises --------------------------------------------------------------------------
@@ -238,14 +239,28 @@ def test_validate_paths(tmp_path: Path) -> None:
     bad = write(tmp_path / "set" / "deeper" / "bad.yml", exercise_yaml("bad").replace("say", "sya"))
     twin = write(tmp_path / "single.yaml", exercise_yaml("good"))
     missing = tmp_path / "missing.yaml"
-    problems = validate_paths([tmp_path / "set", twin, missing])
+    problems, warnings = validate_paths([tmp_path / "set", twin, missing])
     assert [str(p) for p in problems] == [
         f"{bad}:8:5: steps.1: unknown step kind 'sya'; did you mean 'say'?",
         f"{twin}:1:5: id: 'good' is already used by {good}; give each exercise its own id",
         f"{missing}:1:1: no such file or folder",
     ]
-    assert validate_paths([good]) == []
+    assert [str(p) for p in warnings] == [
+        f"{twin}:1:5: warning: the id 'good' differs from the file name 'single.yaml'; "
+        "naming the file good.yaml makes it easy to find"
+    ]
+    assert validate_paths([good]) == ([], [])
     (tmp_path / "empty").mkdir()
-    assert [str(p) for p in validate_paths([tmp_path / "empty"])] == [
+    assert [str(p) for p in validate_paths([tmp_path / "empty"])[0]] == [
         f"{tmp_path / 'empty'}:1:1: no .yaml or .yml files in this folder"
     ]
+
+
+def test_an_id_whose_file_is_broken_gets_that_files_problem(tmp_path: Path, paths: Paths) -> None:
+    broken = write(
+        tmp_path / "mine" / "evening.yaml", exercise_yaml("evening").replace("say", "sya")
+    )
+    library = load_library(paths, extra_dirs=[tmp_path / "mine"])
+    sentence = library.unknown_id("evening")
+    assert sentence.startswith(f"The exercise 'evening' could not be read: {broken}:8:5: ")
+    assert sentence.endswith(f"`safeplace validate {broken}` shows what to change.")

@@ -22,6 +22,7 @@ from safeplace.exercise.catalog import bundled_catalog, encode_catalog
 from safeplace.exercise.playable import Playable
 from safeplace.exercise.problem import Problem
 from safeplace.paths import Paths, bundled_exercises_dir
+from safeplace.text import close_matches
 
 Origin = Literal["bundled", "user", "extra"]
 GROUNDING_TAG = "ground-me"
@@ -50,10 +51,16 @@ class Library:
         return self.exercises.get(exercise_id)
 
     def unknown_id(self, exercise_id: str) -> str:
-        """The sentence for an id no exercise has, with the ids that look like it."""
-        import difflib
-
-        close = difflib.get_close_matches(exercise_id, list(self.exercises), n=3, cutoff=0.5)
+        """The sentence for an id no exercise has: the problems of a file of that name, if one
+        could not be used, else the ids that look like it."""
+        broken = [p for p in self.problems if Path(p.path).stem == exercise_id]
+        if broken:
+            more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+            return (
+                f"The exercise '{exercise_id}' could not be read: {broken[0]}{more}. "
+                f"`safeplace validate {broken[0].path}` shows what to change."
+            )
+        close = close_matches(exercise_id, self.exercises, n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         return f"No exercise with the id '{exercise_id}'.{hint} `safeplace list` shows them all."
 
@@ -116,11 +123,16 @@ def load_library(
     return library
 
 
-def validate_paths(paths: Sequence[Path]) -> list[Problem]:
-    """Problems in the given files and folders (every *.yaml/*.yml inside, recursively).
-    Two files with the same id are a problem for the second; so is a folder with no files
-    to check, so that validating the wrong folder never reads as "all valid"."""
+def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], list[Problem]]:
+    """Problems in the given files and folders (every *.yaml/*.yml inside, recursively), and
+    warnings for files that load but probably not as meant (``advice.py``). Two files with the
+    same id are a problem for the second; so is a folder with no files to check, so that
+    validating the wrong folder never reads as "all valid"."""
+    from safeplace.exercise.advice import advice_for
+    from safeplace.exercise.loader import LoadError, load_exercise_file
+
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     first_file_by_id: dict[str, Path] = {}
     for given in paths:
         if not os.path.lexists(given):
@@ -130,17 +142,16 @@ def validate_paths(paths: Sequence[Path]) -> list[Problem]:
         if not files and given.is_dir():
             problems.append(Problem(str(given), 1, 1, "no .yaml or .yml files in this folder"))
         for path in files:
-            from safeplace.exercise.loader import LoadError, load_exercise_file
-
             try:
                 exercise = load_exercise_file(path)
             except LoadError as error:
                 problems.extend(error.problems)
                 continue
+            warnings.extend(advice_for(path))
             earlier = first_file_by_id.setdefault(exercise.id, path)
             if earlier != path:
                 problems.append(_duplicate_id(path, exercise.id, str(earlier)))
-    return problems
+    return problems, warnings
 
 
 def build_catalog(folder: Path) -> bytes:
