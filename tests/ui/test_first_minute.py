@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import AppFactory, Playing
+from textual.widgets import Static
+
+from conftest import AppFactory, CatchUp, Playing
+from safeplace.exercise.library import Library
+from safeplace.playback.clock import FakeClock
+from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.confirm import ConfirmEnd
 from safeplace.ui.screens.player import PlayerScreen
 
@@ -47,3 +52,16 @@ async def test_ctrl_q_asks_in_the_player_as_ctrl_c_does(
             assert isinstance(app.screen, ConfirmEnd), key
             await pilot.press("y")
             assert playing(app).session.view().ended_early
+
+
+async def test_the_closing_screen_does_not_thank_a_second_time(
+    build_app: AppFactory, library: Library, clock: FakeClock, catch_up: CatchUp
+) -> None:
+    for exercise_id in library.exercises:
+        app = build_app(exercise_id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("escape", "y")
+            await pilot.pause()
+            assert isinstance(app.screen, ClosingScreen)
+            shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+            assert "thank" not in shown.lower(), (exercise_id, shown)

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
 Origin = Literal["library", "shell"]
 
+# Never a thank-you: the exercises end with their own, and a second one reads as a formula.
 GENTLE_LINES = (
-    "Thank you for taking this time for yourself.",
+    "You can come back to this whenever you like.",
     "Whatever you felt just now was allowed to be there.",
     "You showed up for yourself. That matters.",
     "Be easy with yourself for the rest of the day.",

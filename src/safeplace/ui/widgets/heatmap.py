@@ -1,4 +1,9 @@
-"""A calendar of practice: one cell per day, weeks as columns, drawn with theme colours."""
+"""A calendar of practice: one cell per day, weeks as columns, drawn with theme colours.
+
+Every cell can be seen (3:1 against the background, empty days included), and the levels
+stay in order: each is the theme's primary colour at a stronger contrast than the one
+before. Empty days are the foreground's neutral shade, as quiet as can still be seen.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from safeplace.ui.widgets.contrast import MARK, component_color, contrast, with_contrast
+
 LEVELS = 5
+# Practised days start clearly above the empty ones and rise to the top level's contrast.
+FIRST_LEVEL_RATIO = 4.0
+TOP_LEVEL_RATIO = 8.0
 DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 CELL = "■ "
 
@@ -23,16 +34,15 @@ def level_of(minutes: float, top: float) -> int:
 
 class Heatmap(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"heatmap--level-{level}" for level in range(LEVELS)),
+        "heatmap--empty",
+        "heatmap--practised",
         "heatmap--label",
     }
+    # The colours the levels are made from; the widget sets how strong each level is.
     DEFAULT_CSS = """
     Heatmap { height: 10; width: 1fr; }
-    Heatmap > .heatmap--level-0 { color: $panel-lighten-1; }
-    Heatmap > .heatmap--level-1 { color: $primary 35%; }
-    Heatmap > .heatmap--level-2 { color: $primary 60%; }
-    Heatmap > .heatmap--level-3 { color: $primary 80%; }
-    Heatmap > .heatmap--level-4 { color: $primary; }
+    Heatmap > .heatmap--empty { color: $foreground; }
+    Heatmap > .heatmap--practised { color: $primary; }
     Heatmap > .heatmap--label { color: $text-muted; }
     """
 
@@ -52,7 +62,7 @@ class Heatmap(Widget):
         fit = max(1, (self.size.width - 4) // len(CELL))
         weeks = weeks[-fit:]  # the most recent weeks that fit the width
         top = max(minutes for _, minutes in self.days)
-        styles = [self.get_component_rich_style(f"heatmap--level-{n}") for n in range(LEVELS)]
+        styles = self._level_styles()
         text = Text(no_wrap=True)
         text.append("    " + _month_row(weeks) + "\n", style=label_style)
         for weekday in range(7):
@@ -69,6 +79,20 @@ class Heatmap(Widget):
             text.append(CELL, style=style)
         text.append("more", style=label_style)
         return text
+
+    def _level_styles(self) -> list[Style]:
+        """Empty days at 3:1; practised levels from 4:1 up, geometrically, in order."""
+        background = self.background_colors[1]
+        empty = component_color(self, "heatmap--empty")
+        practised = component_color(self, "heatmap--practised")
+        top = max(TOP_LEVEL_RATIO, contrast(practised, background))
+        step = (top / FIRST_LEVEL_RATIO) ** (1 / (LEVELS - 2))
+        colors = [with_contrast(empty, background, MARK, toward=empty)]
+        colors += [
+            with_contrast(practised, background, FIRST_LEVEL_RATIO * step**n, toward=empty)
+            for n in range(LEVELS - 1)
+        ]
+        return [Style(color=color.rich_color) for color in colors]
 
 
 Week = list[tuple[date, float] | None]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from safeplace.playback.breath import BreathPhase
+from safeplace.ui.widgets.contrast import MARK, at_least, component_color
 from safeplace.ui.widgets.layout import append_centred
 
 # Coarse sizes for motion "basic": five steps instead of a smooth swell.
@@ -111,7 +113,11 @@ class Pacer(Widget):
 
     def _orb(self, columns: int) -> Text:
         held = self._shown_phase in ("hold", "rest")
-        style = self.get_component_rich_style("pacer--hold" if held else "pacer--orb")
+        color = component_color(self, "pacer--hold" if held else "pacer--orb")
+        # The orb shows in every theme (3:1): a faint theme colour is raised just enough.
+        words = component_color(self, "pacer--cue")
+        color = at_least(color, self.background_colors[1], MARK, toward=words)
+        style = Style(color=color.rich_color)
         text = Text(no_wrap=True)
         shape = self._orb_shape()
         for index, row in enumerate(shape):

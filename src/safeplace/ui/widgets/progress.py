@@ -1,11 +1,18 @@
-"""A quiet progress line: how far through the exercise, without an ETA timer of its own."""
+"""A quiet progress line: how far through the exercise, without an ETA timer of its own.
+
+Both parts can be seen (3:1): what is done in the primary colour, raised if a theme has it
+faint; what is to come in the foreground's neutral shade, as quiet as can still be seen.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
+
+from safeplace.ui.widgets.contrast import MARK, at_least, component_color, with_contrast
 
 
 class ProgressLine(Widget):
@@ -13,7 +20,7 @@ class ProgressLine(Widget):
     DEFAULT_CSS = """
     ProgressLine { height: 1; width: 1fr; }
     ProgressLine > .progress--done { color: $primary; }
-    ProgressLine > .progress--todo { color: $panel-lighten-2; }
+    ProgressLine > .progress--todo { color: $foreground; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -33,7 +40,12 @@ class ProgressLine(Widget):
     def render(self) -> Text:
         width = max(1, self.size.width)
         done = self._drawn_cells = self._cells()
+        background = self.background_colors[1]
+        done_color = component_color(self, "progress--done")
+        todo_color = component_color(self, "progress--todo")
+        done_color = at_least(done_color, background, MARK, toward=todo_color)
+        todo_color = with_contrast(todo_color, background, MARK, toward=todo_color)
         text = Text()
-        text.append("━" * done, style=self.get_component_rich_style("progress--done"))
-        text.append("─" * (width - done), style=self.get_component_rich_style("progress--todo"))
+        text.append("━" * done, style=Style(color=done_color.rich_color))
+        text.append("─" * (width - done), style=Style(color=todo_color.rich_color))
         return text
