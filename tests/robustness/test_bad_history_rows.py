@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+import history_seed as seed
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 
@@ -109,9 +110,9 @@ def _loosen(db: sqlite3.Connection) -> None:
 def bad_history(paths: Paths) -> Path:
     """A real history (made by safeplace) holding one good session and every bad row."""
     with HistoryStore.open(paths.history_db) as store:
-        good = store.begin("box", "Box breathing", "h", 300, day_start_hour=4)
-        store.add_answer(good, "A cue word?", "harbour", "cue_word")
-        store.finish(good, "completed", 300, 4)
+        good = seed.begin(store, "box", "Box breathing", "h", 300, day_start_hour=4)
+        seed.add_answer(store, good, "A cue word?", "harbour", "cue_word")
+        seed.finish(store, good, "completed", 300, 4)
     db = sqlite3.connect(paths.history_db, isolation_level=None)
     try:
         _loosen(db)

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from safeplace.history.exchange import export_history
+import history_seed as seed
+from safeplace.history.exchange import export_json
 from safeplace.history.store import HistoryStore
 from safeplace.paths import resolve_paths
 
@@ -171,11 +172,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("seed")
     start = datetime(2026, 2, 27, 7, 0, tzinfo=UTC)
     with HistoryStore.open(_db(home)) as store:
-        first = store.begin(
-            "kind-pause", "A kind pause", "h", 300, day_start_hour=4, started_at=start
+        first = seed.begin(
+            store, "kind-pause", "A kind pause", "h", 300, day_start_hour=4, started_at=start
         )
-        store.add_answer(first, "What helps?", "Tea", "what_helps")
-        store.finish(first, "completed", 300, 5)
+        seed.add_answer(store, first, "What helps?", "Tea", "what_helps")
+        seed.finish(store, first, "completed", 300, 5)
     return _db(home)
 
 
@@ -289,7 +290,7 @@ def test_control_characters_in_peoples_words_are_imported_without_them(
     file.write_text(json.dumps(document), encoding="utf-8")
     assert _import(file).returncode == 0
     with HistoryStore.open(_db(isolated_home)) as store:
-        exported = json.loads(export_history(store, "json", day_start_hour=4))
+        exported = json.loads(export_json(store.dump(), 4))
     imported = exported["sessions"][0]
     shown = "]0;owned[2J"  # what is left of the escapes is plain text, shown as it is
     assert imported["title"] == f"Box{shown} breathing # Forged heading"

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import os
 import resource
-import shlex
-import shutil
 import stat
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +28,7 @@ from safeplace.ui.screens.help import HelpScreen
 from safeplace.ui.screens.library import LibraryScreen
 from safeplace.ui.screens.player import PlayerScreen
 from safeplace.ui.screens.settings import SettingsScreen
+from tmux_terminal import Terminal, opened
 
 TIMEOUT = 30  # a guard against a hang, not a measure of speed
 GOOD = b"rest_days_per_week: 2\n"  # `safeplace stats` shows it: "(2 rest days a week)"
@@ -376,41 +373,18 @@ async def test_a_theme_given_on_the_command_line_is_not_saved(
 
 
 @pytest.fixture
-def tmux(places: tuple[Path, Path]) -> Iterator[Callable[..., str]]:
-    """Run safeplace in a private tmux server; yields a function that runs tmux commands."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
+def term(places: tuple[Path, Path], tmp_path: Path) -> Iterator[Terminal]:
     home, outside = places
-    socket = f"safeplace-settings-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    env = env_for(home, outside)
-    for name in ("TMUX", "TMUX_PANE", "TEXTUAL_ANIMATIONS", "COLUMNS", "LINES"):
-        env.pop(name, None)
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", socket, *args], env=env, capture_output=True, text=True, timeout=10
-        )
-        return done.stdout
-
-    yield run
-    run("kill-server")
+    with opened(home, tmp_path, env=env_for(home, outside)) as terminal:
+        yield terminal
 
 
 @pytest.mark.e2e
-def test_the_notice_is_shown_in_the_real_app(
-    places: tuple[Path, Path], tmux: Callable[..., str]
-) -> None:
+def test_the_notice_is_shown_in_the_real_app(places: tuple[Path, Path], term: Terminal) -> None:
     home, _ = places
     (home / "config" / "config.yaml").write_bytes(b"colour: blue\n" + GOOD)
-    app = shlex.join([str(Path(sys.executable).with_name("safeplace"))])
-    tmux("new-session", "-d", "-x", "160", "-y", "40", f"{app}; sleep 600")
-    deadline = time.monotonic() + TIMEOUT
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p")
-        if "Search exercises" in screen and "colour" in screen:
-            break
-        time.sleep(0.1)
-    assert "Search exercises" in screen and "colour" in screen, screen
+    term.start([], size=(160, 40))
+    screen = term.wait_for("Search exercises", "colour", timeout=TIMEOUT)
     assert "config.yaml:1:1:" in "".join(screen.split()), screen
-    tmux("send-keys", "C-q")
+    term.keys("C-q")
+    assert term.exit_code() == 0

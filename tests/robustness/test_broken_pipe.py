@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import history_seed as seed
 from safeplace.history.store import HistoryStore
 
 COMMANDS = [
@@ -44,11 +45,11 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db.parent.mkdir(mode=0o700)
     with HistoryStore.open(db) as store:
         for _ in range(3):
-            session_id = store.begin(
-                "box-breathing", "Box breathing", "hash", 300, day_start_hour=4
+            session_id = seed.begin(
+                store, "box-breathing", "Box breathing", "hash", 300, day_start_hour=4
             )
-            store.add_answer(session_id, "What helps?", "a walk")
-            store.finish(session_id, "completed", 300, 4)
+            seed.add_answer(store, session_id, "What helps?", "a walk")
+            seed.finish(store, session_id, "completed", 300, 4)
         store.set_remembered("cue_word", "steady")
     return home
 

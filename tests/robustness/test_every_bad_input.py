@@ -43,6 +43,7 @@ from test_export_targets import OWN as OWN_FILES
 from test_hostile_files import HEAD
 from test_hostile_files import HOSTILE as HOSTILE_EXERCISES
 
+import history_seed
 from safeplace.history.store import HistoryStore
 
 SAFEPLACE = Path(sys.executable).with_name("safeplace")  # the installed console script
@@ -607,11 +608,11 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Seed:
     db = tmp_path_factory.mktemp("seed") / "history.db"
     started = datetime(2026, 2, 27, 7, 0, tzinfo=UTC)
     with HistoryStore.open(db) as store:
-        first = store.begin(
-            "kind-pause", SEEDED_TITLE, "h", 300, day_start_hour=4, started_at=started
+        first = history_seed.begin(
+            store, "kind-pause", SEEDED_TITLE, "h", 300, day_start_hour=4, started_at=started
         )
-        store.add_answer(first, "What helps?", "Tea", "what_helps")
-        store.finish(first, "completed", 300, 5)
+        history_seed.add_answer(store, first, "What helps?", "Tea", "what_helps")
+        history_seed.finish(store, first, "completed", 300, 5)
     return Seed(db, history_rows(db))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import history_seed
 from safeplace.history.database import HistoryUnavailable
 from safeplace.history.recorder import SessionRecorder
 from safeplace.history.store import HistoryStore
@@ -76,15 +77,17 @@ def _write_until_killed(db_path: Path, ack_fd: int, seed: int) -> None:
     store = HistoryStore.open(db_path)
     ack("opened")
     while True:
-        session_id = store.begin("box", "Box breathing", "hash", 300, day_start_hour=4)
+        session_id = history_seed.begin(
+            store, "box", "Box breathing", "hash", 300, day_start_hour=4
+        )
         ack("begin", session_id)
         for step in range(1, 4):
-            store.progress(session_id, step * 10.0, step)
+            history_seed.progress(store, session_id, step * 10.0, step)
             ack("progress", session_id, step)
         name = "cue_word" if rng.random() < 0.3 else None
-        store.add_answer(session_id, "A word?", f"answer-{session_id}", name)
+        history_seed.add_answer(store, session_id, "A word?", f"answer-{session_id}", name)
         ack("answer", session_id)
-        store.finish(session_id, "completed", 40.0, 4)
+        history_seed.finish(store, session_id, "completed", 40.0, 4)
         ack("finish", session_id)
 
 
@@ -149,7 +152,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_session(db_path: Path) -
 
     assert len(finished) >= KILLS // 4, "the writer hardly got going: the test proves little"
     with HistoryStore.open(db_path) as store:  # the next start closes what the kills left open
-        mine = store.begin("box", "Box breathing", "hash", 300, day_start_hour=4)
+        mine = history_seed.begin(store, "box", "Box breathing", "hash", 300, day_start_hour=4)
         outcomes = {s.id: s for s in store.sessions()}
     assert [s for s in outcomes.values() if s.outcome == "open"] == [outcomes[mine]]
     for session_id, reached in steps.items():
@@ -197,9 +200,11 @@ def test_two_processes_record_500_sessions_each(db_path: Path, pending: Path) ->
 def make_history(db_path: Path, sessions: int = 300) -> None:
     with HistoryStore.open(db_path) as store:
         for _ in range(sessions):
-            session_id = store.begin("box", "Box breathing", "hash", 300, day_start_hour=4)
-            store.add_answer(session_id, "What helps?", "a long answer " * 20)
-            store.finish(session_id, "completed", 300, 4)
+            session_id = history_seed.begin(
+                store, "box", "Box breathing", "hash", 300, day_start_hour=4
+            )
+            history_seed.add_answer(store, session_id, "What helps?", "a long answer " * 20)
+            history_seed.finish(store, session_id, "completed", 300, 4)
 
 
 def garbage(path: Path) -> None:
@@ -620,9 +625,11 @@ def test_a_really_full_disk(tmpfs: Path, pending: Path) -> None:
     with HistoryStore.open(db_path) as store:
         try:
             while True:
-                session_id = store.begin("box", "Box breathing", "hash", 300, day_start_hour=4)
-                store.add_answer(session_id, "What helps?", "a long answer " * 100)
-                store.finish(session_id, "completed", 300, 4)
+                session_id = history_seed.begin(
+                    store, "box", "Box breathing", "hash", 300, day_start_hour=4
+                )
+                history_seed.add_answer(store, session_id, "What helps?", "a long answer " * 100)
+                history_seed.finish(store, session_id, "completed", 300, 4)
                 kept += 1
         except sqlite3.OperationalError as error:
             assert error.sqlite_errorname == "SQLITE_FULL"

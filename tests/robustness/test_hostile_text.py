@@ -13,13 +13,9 @@ import html
 import json
 import os
 import re
-import shlex
-import shutil
 import sqlite3
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -28,6 +24,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
+import history_seed as seed
 from safeplace.exercise.library import Library, load_library
 from safeplace.history.records import AnswerRecord, SessionRecord
 from safeplace.history.store import HistoryStore
@@ -37,10 +34,10 @@ from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.history import HistoryScreen
 from safeplace.ui.screens.session_detail import SessionDetail
+from tmux_terminal import Terminal, opened
 
 AppFactory = Callable[..., SafeplaceApp]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exercises"
-TIMEOUT = 10.0
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"  # set the title, clear, C1 CSI, bidi override
 SHOWN_ESCAPES = "]0;pwned[2J31m"  # what is left to see once the control characters are gone
@@ -128,7 +125,8 @@ class RawStore(HistoryStore):
 def hostile_session(
     store: HistoryStore, title: str = HOSTILE_TITLE + ESCAPES, started: datetime = NOW
 ) -> str:
-    session = store.begin(
+    session = seed.begin(
+        store,
         "hostile-text",
         title,
         "0" * 16,
@@ -137,8 +135,8 @@ def hostile_session(
         started_at=started,
         zone_offset=(0, "UTC"),
     )
-    store.add_answer(session, HOSTILE_PROMPT, HOSTILE_ANSWER)
-    store.finish(session, "completed", 300.0, 3, ended_at=started + timedelta(minutes=5))
+    seed.add_answer(store, session, HOSTILE_PROMPT, HOSTILE_ANSWER)
+    seed.finish(store, session, "completed", 300.0, 3, ended_at=started + timedelta(minutes=5))
     return session
 
 
@@ -348,61 +346,10 @@ def test_an_unknown_id_is_said_on_its_own_line(isolated_home: Path) -> None:
 # --- a real terminal (tmux) ---------------------------------------------------------------
 
 
-class Terminal:
-    """A private tmux server running one command, its raw output logged to a file."""
-
-    def __init__(self, home: Path, folder: Path) -> None:
-        self.socket = f"safeplace-hostile-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.env = dict(os.environ, SAFEPLACE_HOME=str(home), LANG="C.UTF-8")
-        for name in ("TEXTUAL_ANIMATIONS", "NO_COLOR", "TMUX", "TMUX_PANE", "COLUMNS", "LINES"):
-            self.env.pop(name, None)
-        self.raw = folder / "pane.raw"
-        self.socket_path = ""
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=True,
-        )
-        return done.stdout
-
-    def start(self, args: list[str]) -> None:
-        command = shlex.join([*safeplace(), *args])
-        shell = f"sleep 0.5; {command}; echo EXIT=$?; sleep 600"
-        self.tmux("new-session", "-d", "-x", "120", "-y", "30", shell)
-        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
-        self.tmux("pipe-pane", "-o", f"cat > {shlex.quote(str(self.raw))}")
-
-    def title(self) -> str:
-        return self.tmux("display-message", "-p", "#{pane_title}").strip()
-
-    def wait_for(self, text: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            screen = self.tmux("capture-pane", "-p")
-            assert "Traceback" not in screen, screen
-            if text in screen:
-                return screen
-            assert time.monotonic() < deadline, f"waited for {text!r}; the screen:\n{screen}"
-            time.sleep(0.05)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-        if self.socket_path:
-            Path(self.socket_path).unlink(missing_ok=True)
-
-
 @pytest.fixture
 def term(hostile_home: Path, tmp_path: Path) -> Iterator[Terminal]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (`make tmux` installs it with apt-get)")
-    terminal = Terminal(hostile_home, tmp_path)
-    yield terminal
-    terminal.close()
+    with opened(hostile_home, tmp_path, log=True) as terminal:
+        yield terminal
 
 
 @pytest.mark.e2e
@@ -420,15 +367,20 @@ def test_the_terminal_title_and_screen_are_left_alone(
     term: Terminal, hostile_folder: Path, args: list[str], keys: list[str], shown: str
 ) -> None:
     app = not args or args[0] == "play"
-    term.start([*args, "--exercises", str(hostile_folder)] if app else args)
+    term.start([*args, "--exercises", str(hostile_folder)] if app else args, size=(120, 30))
     before = term.title()
     if keys:
         term.wait_for("safeplace")
-        term.tmux("send-keys", *keys)
+        term.keys(*keys)
     screen = term.wait_for(shown)  # the escapes' remains are seen: the terminal never ran them
     assert term.title() == before != "pwned"
     if app:
-        term.tmux("send-keys", "C-q")
-    term.wait_for("EXIT=0")
-    assert b"\x1b]0;pwned" not in term.raw.read_bytes()
+        term.keys("C-q")
+    if args and args[0] == "play":  # the player asks first; asked again, it quits
+        term.wait_for("Stop here?")
+        term.keys("C-q")
+    assert term.exit_code() == 0
+    written = term.written()
+    assert b"forged" in written  # the log holds what was shown: the look below can fail
+    assert b"\x1b]0;pwned" not in written
     assert "forged" in screen

@@ -11,15 +11,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
-import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+import history_seed as seed
 from safeplace.exercise.library import Library, load_library
 from safeplace.history.recorder import SessionRecorder
 from safeplace.history.store import HistoryStore
@@ -38,6 +36,7 @@ from safeplace.ui.app import SafeplaceApp
 from safeplace.ui.screens.confirm import ConfirmEnd
 from safeplace.ui.screens.history import HistoryScreen
 from safeplace.ui.screens.player import PlayerScreen
+from tmux_terminal import Terminal, opened, person_env, safeplace
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and tmux are POSIX")
 AppFactory = Callable[..., SafeplaceApp]
@@ -74,20 +73,6 @@ steps:
     seconds: 60
 """,
 }
-
-
-def safeplace() -> list[str]:
-    script = Path(sys.executable).with_name("safeplace")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "safeplace"]
-
-
-def person_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ, SAFEPLACE_HOME=str(home))
-    for name in ("TEXTUAL_ANIMATIONS", "NO_COLOR", "TMUX", "TMUX_PANE", "COLUMNS", "LINES"):
-        env.pop(name, None)
-    if "utf" not in (env.get("LC_ALL") or env.get("LANG") or "").lower():
-        env["LANG"] = "C.UTF-8"
-    return env
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -139,85 +124,6 @@ def home_paths(isolated_home: Path) -> Paths:
 # --- a real terminal ---------------------------------------------------------------------
 
 
-class Terminal:
-    """A private tmux server running one `safeplace` whose pid we know."""
-
-    def __init__(self, home: Path, where: Path) -> None:
-        self.socket = f"safeplace-lost-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.env = person_env(home)
-        self.pidfile = where / "app.pid"
-        self.socket_path = ""
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=True,
-        )
-        return done.stdout
-
-    def start(self, args: list[str], *, before: str = "") -> None:
-        """Run `safeplace ARGS` (after the shell words ``before``, e.g. a ulimit)."""
-        app = shlex.join([*safeplace(), *args])
-        inner = shlex.quote(f"echo $$ > {shlex.quote(str(self.pidfile))}; {before} exec {app}")
-        self.tmux("new-session", "-d", "-x", "100", "-y", "30", f"sh -c {inner}; sleep 600")
-        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
-
-    @property
-    def pid(self) -> int:
-        return int(self.pidfile.read_text())
-
-    def running(self) -> bool:
-        try:
-            state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ValueError):
-            return False
-        return state != "Z"
-
-    def screen(self) -> str:
-        text = self.tmux("capture-pane", "-p")
-        assert "Traceback" not in text, text
-        return text
-
-    def wait_until(self, check: Callable[[str], bool], what: str, timeout: float = TIMEOUT) -> str:
-        deadline = time.monotonic() + timeout
-        while not check(text := self.screen()):
-            assert time.monotonic() < deadline, f"waited for {what}; the screen:\n{text}"
-            time.sleep(0.05)
-        return text
-
-    def wait_for(self, *texts: str) -> str:
-        return self.wait_until(lambda s: all(t in s for t in texts), repr(texts))
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-l", text)
-
-    def hang_up(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-        if self.socket_path:
-            Path(self.socket_path).unlink(missing_ok=True)
-
-    def wait_gone(self) -> None:
-        deadline = time.monotonic() + 20
-        while self.pidfile.exists() and self.running():
-            assert time.monotonic() < deadline, "safeplace did not end"
-            time.sleep(0.05)
-
-    def close(self) -> None:
-        self.hang_up()
-        deadline = time.monotonic() + 10
-        while self.pidfile.exists() and self.running():
-            if time.monotonic() > deadline:
-                os.kill(self.pid, signal.SIGKILL)
-            time.sleep(0.05)
-
-
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
@@ -225,11 +131,8 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def term(home: Path, tmp_path: Path) -> Iterator[Terminal]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    terminal = Terminal(home, tmp_path)
-    yield terminal
-    terminal.close()
+    with opened(home, tmp_path) as terminal:
+        yield terminal
 
 
 def play(folder: Path, exercise: str) -> list[str]:
@@ -263,8 +166,8 @@ def test_a_full_disk_keeps_the_session_says_so_and_saves_it_once_there_is_room(
     term: Terminal, home: Path, folder: Path
 ) -> None:
     with HistoryStore.open(resolve_paths({"SAFEPLACE_HOME": str(home)}).history_db) as store:
-        earlier = store.begin("box", "Box breathing", "hash", 60, day_start_hour=4)
-        store.finish(earlier, "completed", 60, 1)
+        earlier = seed.begin(store, "box", "Box breathing", "hash", 60, day_start_hour=4)
+        seed.finish(store, earlier, "completed", 60, 1)
     term.start(play(folder, "long-say"), before="ulimit -S -f 0;")  # no file may grow
     term.wait_for("Settle in", "not saved yet")
     # The start notice may cover part of the player's note until it goes (8 s).
@@ -457,9 +360,11 @@ async def test_the_history_screen_shows_a_killed_session_as_interrupted(
 ) -> None:
     code = (
         "import os, sys\nfrom pathlib import Path\n"
+        "from safeplace.history.recorder import SessionRecorder\n"
         "from safeplace.history.store import HistoryStore\n"
+        "from safeplace.settings import Settings\n"
         "store = HistoryStore.open(Path(sys.argv[1]))\n"
-        "store.begin('long-say', 'Long say', 'hash', 180, day_start_hour=4)\n"
+        "SessionRecorder(store, Settings(), None).start('long-say', 'Long say', 'hash', 180)\n"
         "os.kill(os.getpid(), 9)\n"
     )
     subprocess.run([sys.executable, "-c", code, str(home_paths.history_db)], check=False)

@@ -61,11 +61,14 @@ def assert_private(home: Path) -> None:
 
 # A store kept open mid-session, so the -wal and -shm files exist while it is looked at.
 HOLD_OPEN = """
+from safeplace.history.recorder import SessionRecorder
 from safeplace.history.store import HistoryStore
 from safeplace.paths import resolve_paths
+from safeplace.settings import Settings
 store = HistoryStore.open(resolve_paths().history_db)
-session = store.begin("box", "Box breathing", "hash", 300, day_start_hour=4)
-store.add_answer(session, "A word to keep?", "harbour", "cue_word")
+recorder = SessionRecorder(store, Settings(), None)
+recorder.start("box", "Box breathing", "hash", 300)
+recorder.answer("A word to keep?", "harbour", "cue_word")
 print("open", flush=True)
 input()
 store.close()
@@ -143,7 +146,23 @@ def test_settings_and_the_checked_cache_are_private(home: Path, umask: int) -> N
     assert_private(home)
 
 
+MINE = """\
+id: mine
+title: Mine
+summary: A short pause of my own.
+category: breathing
+steps:
+  - say: Let your shoulders drop.
+"""
+
+
 def test_a_library_listing_keeps_its_cache_private(home: Path) -> None:
+    own = home / "data" / "exercises"  # the bundled ones need no cache: the person's own do
+    for folder in (home, home / "data", own):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    mine = own / "mine.yaml"
+    mine.write_text(MINE, encoding="utf-8")
+    mine.chmod(0o600)
     assert safeplace(home, 0o022, "list").returncode == 0
     assert (home / "state" / "checked.json").is_file()
     assert_private(home)

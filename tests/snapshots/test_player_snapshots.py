@@ -12,6 +12,7 @@ from typing import Any, Literal
 import pytest
 from textual.pilot import Pilot
 
+import history_seed as seed
 from safeplace.history.store import HistoryStore
 from safeplace.playback.clock import FakeClock
 from safeplace.ui.app import SafeplaceApp
@@ -114,7 +115,7 @@ def test_closing(
         await pilot.press("6", "enter")
         clock.advance(90)
         await catch_up(pilot)
-        await pilot.press("escape", "enter")
+        await pilot.press("escape", "y")
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before)
@@ -168,7 +169,8 @@ def _fill_history(store: HistoryStore) -> None:
             continue  # a few days off
         exercise_id, title, seconds, before, after = plan[days_ago % len(plan)]
         start = now - timedelta(days=days_ago, minutes=days_ago * 7)
-        session = store.begin(
+        session = seed.begin(
+            store,
             exercise_id,
             title,
             "0" * 16,
@@ -177,12 +179,13 @@ def _fill_history(store: HistoryStore) -> None:
             started_at=start,
             zone_offset=(0, "UTC"),
         )
-        store.set_rating(session, "before", before)
-        store.set_rating(session, "after", after)
+        seed.set_rating(store, session, "before", before)
+        seed.set_rating(store, session, "after", after)
         outcome: Literal["completed", "ended-early"] = (
             "ended-early" if days_ago == 5 else "completed"
         )
-        store.finish(
+        seed.finish(
+            store,
             session,
             outcome,
             seconds * (0.5 if days_ago == 5 else 1),

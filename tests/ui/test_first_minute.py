@@ -32,7 +32,9 @@ async def test_up_and_down_choose_and_enter_keeps(build_app: AppFactory, playing
         assert [value for _, value, _ in playing(app).session.ratings] == [6]
 
 
-async def test_the_stop_dialog_keeps_going_on_enter(build_app: AppFactory, playing: Playing) -> None:
+async def test_the_stop_dialog_keeps_going_on_enter(
+    build_app: AppFactory, playing: Playing
+) -> None:
     app = build_app("every-kind")
     async with app.run_test() as pilot:
         await pilot.press("s", "escape")

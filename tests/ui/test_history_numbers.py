@@ -17,6 +17,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+import history_seed
 from safeplace.history.days import today as practice_today
 from safeplace.history.records import Outcome, SessionRecord
 from safeplace.history.store import HistoryStore
@@ -171,10 +172,19 @@ def test_a_gap_that_breaks_a_streak_spends_no_rest_day(paths: Paths) -> None:
     with HistoryStore.open(paths.history_db) as store:
         for day in practised:
             start = datetime.combine(day, time(12), UTC)
-            session = store.begin(
-                "box", "Box", "h", 300, day_start_hour=4, started_at=start, zone_offset=(0, "UTC")
+            session = history_seed.begin(
+                store,
+                "box",
+                "Box",
+                "h",
+                300,
+                day_start_hour=4,
+                started_at=start,
+                zone_offset=(0, "UTC"),
             )
-            store.finish(session, "completed", 300, 3, ended_at=start + timedelta(minutes=5))
+            history_seed.finish(
+                store, session, "completed", 300, 3, ended_at=start + timedelta(minutes=5)
+            )
     expected = len(practised) - 1  # all but the Monday
     report = safeplace("stats")
     assert f"Current streak   {expected} days" in report

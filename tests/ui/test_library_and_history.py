@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from textual.widgets import DataTable, Input, OptionList, Select, Switch
 
+import history_seed as seed
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 from safeplace.settings import Settings, load_settings
@@ -24,7 +25,8 @@ NOW = datetime.fromisoformat("2026-11-20T20:00:00+00:00")
 
 def _record(store: HistoryStore, days_ago: int, *, answer: str | None = None) -> str:
     start = NOW - timedelta(days=days_ago)
-    session = store.begin(
+    session = seed.begin(
+        store,
         "kind-pause",
         "A kind pause",
         "0" * 16,
@@ -33,11 +35,11 @@ def _record(store: HistoryStore, days_ago: int, *, answer: str | None = None) ->
         started_at=start,
         zone_offset=(0, "UTC"),
     )
-    store.set_rating(session, "before", 6)
+    seed.set_rating(store, session, "before", 6)
     if answer is not None:
-        store.add_answer(session, "What would you say to a friend?", answer)
-    store.set_rating(session, "after", 3)
-    store.finish(session, "completed", 300.0, 5, ended_at=start + timedelta(minutes=5))
+        seed.add_answer(store, session, "What would you say to a friend?", answer)
+    seed.set_rating(store, session, "after", 3)
+    seed.finish(store, session, "completed", 300.0, 5, ended_at=start + timedelta(minutes=5))
     return session
 
 
@@ -72,7 +74,7 @@ async def test_leaving_the_closing_screen_returns_to_the_library(build_app: AppF
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"every kind", "enter", "enter")
         await pilot.pause()
-        await pilot.press("s", "escape", "enter")
+        await pilot.press("s", "escape", "y")
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
         await pilot.press("enter")  # "done" (no rating was given before, so none is asked)

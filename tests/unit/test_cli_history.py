@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import history_seed as seed
 from safeplace.cli_history import register
 from safeplace.history.database import APPLICATION_ID
 from safeplace.history.pending import has_waiting
@@ -31,11 +32,13 @@ def run(paths: Paths, *argv: str, settings: Settings | None = None) -> int:
 def record(paths: Paths, days_ago: int = 0, title: str = "Box breathing") -> str:
     start = datetime.now(UTC) - timedelta(days=days_ago)
     with HistoryStore.open(paths.history_db) as store:
-        session_id = store.begin("box", title, "hash", 300, day_start_hour=4, started_at=start)
-        store.set_rating(session_id, "before", 6)
-        store.add_answer(session_id, "A cue word?", "harbour", "cue_word")
-        store.finish(session_id, "completed", 300, 4, ended_at=start + timedelta(minutes=5))
-        store.set_rating(session_id, "after", 2)
+        session_id = seed.begin(
+            store, "box", title, "hash", 300, day_start_hour=4, started_at=start
+        )
+        seed.set_rating(store, session_id, "before", 6)
+        seed.add_answer(store, session_id, "A cue word?", "harbour", "cue_word")
+        seed.finish(store, session_id, "completed", 300, 4, ended_at=start + timedelta(minutes=5))
+        seed.set_rating(store, session_id, "after", 2)
     return session_id
 
 

@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from safeplace.history.exchange import ImportProblem, export_history, read_export
+import history_seed as seed
+from safeplace.history.exchange import (
+    ImportProblem,
+    export_csv,
+    export_json,
+    export_markdown,
+    read_export,
+)
 from safeplace.history.store import HistoryStore
 
 START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
@@ -44,15 +51,16 @@ def empty(tmp_path: Path) -> Iterator[HistoryStore]:
 
 def fill(store: HistoryStore) -> None:
     berlin, new_york = (3600, "Europe/Berlin"), (-18000, "America/New_York")
-    first = store.begin(
-        "box", 'Box, "square" breathing', "h1", 300, day_start_hour=4, zone_offset=berlin
+    first = seed.begin(
+        store, "box", 'Box, "square" breathing', "h1", 300, day_start_hour=4, zone_offset=berlin
     )
-    store.set_rating(first, "before", 7)
-    store.add_answer(first, "What helps?", "Tea,\nand a \x1b[31mblanket\x1b[0m", None)
-    store.add_answer(first, "A cue word?", "Hafen – ümlaut ✓", "cue_word")
-    store.finish(first, "completed", 300, 4)
-    store.set_rating(first, "after", 4)
-    second = store.begin(
+    seed.set_rating(store, first, "before", 7)
+    seed.add_answer(store, first, "What helps?", "Tea,\nand a \x1b[31mblanket\x1b[0m", None)
+    seed.add_answer(store, first, "A cue word?", "Hafen – ümlaut ✓", "cue_word")
+    seed.finish(store, first, "completed", 300, 4)
+    seed.set_rating(store, first, "after", 4)
+    second = seed.begin(
+        store,
         "=cmd",
         '=HYPERLINK("x")',
         "h2",
@@ -61,9 +69,15 @@ def fill(store: HistoryStore) -> None:
         started_at=START + timedelta(days=1),
         zone_offset=new_york,
     )
-    store.finish(second, "ended-early", 90.5, 1)
-    store.begin(
-        "scan", "Body scan", "h3", 900, day_start_hour=4, started_at=START + timedelta(days=2)
+    seed.finish(store, second, "ended-early", 90.5, 1)
+    seed.begin(
+        store,
+        "scan",
+        "Body scan",
+        "h3",
+        900,
+        day_start_hour=4,
+        started_at=START + timedelta(days=2),
     )
     store.set_remembered("kind_words", "You are doing your best")
     store.set_remembered("old_name", "gone")
@@ -88,11 +102,11 @@ def test_json_export_and_import_into_an_empty_home_reproduce_the_history(
     store: HistoryStore, empty: HistoryStore, tmp_path: Path
 ) -> None:
     fill(store)
-    exported = export_history(store, "json", day_start_hour=4)
+    exported = export_json(store.dump(), 4)
     file = tmp_path / "export.json"
     file.write_text(exported, encoding="utf-8")
     assert empty.merge(*read_export(file)) == (3, 0, 0)
-    assert without_export_time(export_history(empty, "json", day_start_hour=4)) == (
+    assert without_export_time(export_json(empty.dump(), 4)) == (
         still_open_reads_interrupted(without_export_time(exported))
     )
     assert (
@@ -112,7 +126,7 @@ def test_the_json_export_is_ascii_and_keeps_words_without_control_characters(
     store: HistoryStore,
 ) -> None:
     fill(store)
-    exported = export_history(store, "json", day_start_hour=4)
+    exported = export_json(store.dump(), 4)
     assert exported.isascii()
     answers = json.loads(exported)["sessions"][0]["answers"]
     assert answers[0]["answer"] == "Tea,\nand a [31mblanket[0m"
@@ -123,7 +137,7 @@ def test_import_never_overwrites_newer_data_with_older(
     store: HistoryStore, empty: HistoryStore, tmp_path: Path
 ) -> None:
     fill(store)
-    data = json.loads(export_history(store, "json", day_start_hour=4))
+    data = json.loads(export_json(store.dump(), 4))
     file = tmp_path / "export.json"
     file.write_text(json.dumps(data), encoding="utf-8")
     empty.merge(*read_export(file))
@@ -167,7 +181,7 @@ def test_a_file_that_is_not_an_export_gets_a_located_sentence(
 
 def test_bad_values_are_located(store: HistoryStore, empty: HistoryStore, tmp_path: Path) -> None:
     fill(store)
-    data = json.loads(export_history(store, "json", day_start_hour=4))
+    data = json.loads(export_json(store.dump(), 4))
     data["sessions"][1]["rating_before"] = 12
     data["sessions"][2]["started_at"] = "yesterday"
     file = tmp_path / "export.json"
@@ -183,7 +197,7 @@ def test_bad_values_are_located(store: HistoryStore, empty: HistoryStore, tmp_pa
 
 def test_csv_escapes_commas_quotes_newlines_and_formulas(store: HistoryStore) -> None:
     fill(store)
-    rows = list(csv.DictReader(io.StringIO(export_history(store, "csv", day_start_hour=4))))
+    rows = list(csv.DictReader(io.StringIO(export_csv(store.dump(), 4))))
     assert len(rows) == 3
     assert rows[0]["title"] == 'Box, "square" breathing'
     assert rows[0]["practice_day"] == "2026-03-02"
@@ -202,7 +216,7 @@ def test_csv_escapes_commas_quotes_newlines_and_formulas(store: HistoryStore) ->
 
 def test_markdown_is_a_journal_of_answers_by_day(store: HistoryStore) -> None:
     fill(store)
-    journal = export_history(store, "markdown", day_start_hour=4)
+    journal = export_markdown(store.dump(), 4)
     assert "\x1b" not in journal
     assert "## Monday 2 March 2026" in journal
     assert '### 07:30 Box, "square" breathing' in journal
@@ -213,12 +227,13 @@ def test_markdown_is_a_journal_of_answers_by_day(store: HistoryStore) -> None:
 
 
 def test_markdown_of_an_empty_history(empty: HistoryStore) -> None:
-    assert "No practice recorded yet." in export_history(empty, "markdown", day_start_hour=4)
+    assert "No practice recorded yet." in export_markdown(empty.dump(), 4)
 
 
 def test_csv_neutralises_formula_starts_in_every_column(store: HistoryStore) -> None:
     """OWASP: a cell starting =, +, -, @, tab or CR (past any spaces) gets a leading '."""
-    session = store.begin(
+    session = seed.begin(
+        store,
         "-2+3",
         ' \t=HYPERLINK("http://x")\n@SUM(1)',
         "h",
@@ -227,8 +242,8 @@ def test_csv_neutralises_formula_starts_in_every_column(store: HistoryStore) -> 
         zone_offset=(0, "+cmd"),
         session_id="=1+1",
     )
-    store.finish(session, "completed", 60, 1)
-    (row,) = list(csv.reader(io.StringIO(export_history(store, "csv", day_start_hour=4))))[1:]
+    seed.finish(store, session, "completed", 60, 1)
+    (row,) = list(csv.reader(io.StringIO(export_csv(store.dump(), 4))))[1:]
     assert row[0] == "'=1+1"
     assert row[3] == "'+cmd"
     assert row[4] == "'-2+3"
@@ -256,13 +271,13 @@ JOURNAL_HOSTILE = [
 
 
 def test_markdown_renders_titles_prompts_and_answers_literally(store: HistoryStore) -> None:
-    session = store.begin(
-        "calm", "<b>Calm</b> & # [x](y)\n# Forged heading", "h", 60, day_start_hour=4
+    session = seed.begin(
+        store, "calm", "<b>Calm</b> & # [x](y)\n# Forged heading", "h", 60, day_start_hour=4
     )
-    store.add_answer(session, "**Bold** <i>prompt</i>\n# too", "\n".join(JOURNAL_HOSTILE))
-    store.add_answer(session, "", "> all alone")
-    store.finish(session, "completed", 60, 1)
-    journal = export_history(store, "markdown", day_start_hour=4)
+    seed.add_answer(store, session, "**Bold** <i>prompt</i>\n# too", "\n".join(JOURNAL_HOSTILE))
+    seed.add_answer(store, session, "", "> all alone")
+    seed.finish(store, session, "completed", 60, 1)
+    journal = export_markdown(store.dump(), 4)
     tokens = MarkdownIt("commonmark").parse(journal)
     blocks = [token.type for token in tokens]
     assert blocks.count("heading_open") == 3  # the journal, the day, the session
@@ -286,7 +301,7 @@ def test_import_keeps_peoples_words_without_control_characters(
     store: HistoryStore, empty: HistoryStore, tmp_path: Path
 ) -> None:
     fill(store)
-    data = json.loads(export_history(store, "json", day_start_hour=4))
+    data = json.loads(export_json(store.dump(), 4))
     data["sessions"][0]["title"] = "Box\x1b]0;x\x07\nbreathing"
     data["sessions"][0]["answers"][0]["answer"] = "Tea,\r\nand \x1b[2Ja blanket\u202e"
     data["remembered"][0]["text"] = "har\x1b[2Jbour"
@@ -311,7 +326,7 @@ def test_impossible_numbers_are_refused_by_field(
     store: HistoryStore, tmp_path: Path, value: str, field: str
 ) -> None:
     fill(store)
-    data = json.loads(export_history(store, "json", day_start_hour=4))
+    data = json.loads(export_json(store.dump(), 4))
     data["sessions"][2][field] = "PLACEHOLDER"
     file = tmp_path / "export.json"
     file.write_text(json.dumps(data).replace('"PLACEHOLDER"', value), encoding="utf-8")

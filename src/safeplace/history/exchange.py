@@ -42,7 +42,6 @@ from safeplace.history.records import (
     possible_moment,
     possible_seconds,
 )
-from safeplace.history.store import HistoryStore
 from safeplace.text import one_line, printable
 
 FORMAT = "safeplace-history"
@@ -53,18 +52,12 @@ SessionWithAnswers = tuple[SessionRecord, list[AnswerRecord]]
 __all__ = [
     "ImportProblem",
     "ImportReport",
-    "export_history",
     "read_export",
 ]
 
 
 class ImportProblem(ValueError):
     """The file is not a safeplace JSON export; the message says where and why."""
-
-
-def export_history(store: HistoryStore, fmt: ExportFormat, *, day_start_hour: int) -> str:
-    """The whole history as text; days are assigned with ``day_start_hour``."""
-    return FORMATTERS[fmt](store.dump(), day_start_hour)
 
 
 def read_export(file: Path) -> tuple[list[SessionWithAnswers], list[RememberedRecord]]:

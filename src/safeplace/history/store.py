@@ -6,8 +6,8 @@ Choices (why, in docs/architecture.md, "The way of a finished step to a row"):
   second writer waits for the busy timeout instead of failing with ``SQLITE_BUSY_SNAPSHOT``.
 - A session row is written when practice starts, with its owner: host, process id and when
   that process started. A row left open by a process that is gone reads as "interrupted"
-  (keeping the time it had reached) in every reader at once, and the next :meth:`begin`
-  writes it so; a row of another running safeplace reads as open, in progress.
+  (keeping the time it had reached) in every reader at once, and the next save of a new
+  session writes it so; a row of another running safeplace reads as open, in progress.
 
 Opening the file safely (checks, pragmas, migrations, moving a damaged file aside) is in
 database.py; the record types are in records.py.
@@ -27,22 +27,19 @@ from pathlib import Path
 from typing import Literal
 
 from safeplace.history.database import BUSY_TIMEOUT_SECONDS, open_database
-from safeplace.history.days import local_offset, practice_day_from_ms, to_ms
-from safeplace.history.owners import abandoned_rule, new_owner, release_owner
+from safeplace.history.days import practice_day_from_ms, to_ms
+from safeplace.history.owners import abandoned_rule
 from safeplace.history.records import (
     MAX_SECONDS,
-    RATING_RANGE,
     AnswerRecord,
     DayTotal,
     ExerciseTotal,
     HistoryDump,
     ImportReport,
-    Moment,
     PracticeTotals,
     RememberedRecord,
     SessionRecord,
     answer_from_row,
-    counts_as_practice,
     remembered_from_row,
     remembered_words,
     session_from_row,
@@ -83,7 +80,6 @@ class HistoryStore:
         self._db = db
         self._lock = threading.RLock()
         self._clock = clock
-        self._owner = new_owner()
         self.path = path
         self.notice: str | None = None
         """A sentence to show once, e.g. that a damaged file was moved aside."""
@@ -107,7 +103,6 @@ class HistoryStore:
 
     def close(self) -> None:
         with self._lock:
-            release_owner(self._owner)
             self._db.close()
 
     def __enter__(self) -> HistoryStore:
@@ -115,95 +110,6 @@ class HistoryStore:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    # --- one session, as it is practised -------------------------------------------------
-
-    def begin(
-        self,
-        exercise_id: str,
-        title: str,
-        content_hash: str,
-        planned_seconds: float,
-        *,
-        day_start_hour: int,
-        started_at: datetime | None = None,
-        zone_offset: tuple[int, str] | None = None,
-        session_id: str | None = None,
-    ) -> str:
-        """Write the row for a practice that starts now; returns its id.
-
-        Rows left open by a process that is gone become "interrupted" first. ``zone_offset``
-        (UTC offset in seconds, zone name) defaults to the system zone at ``started_at``.
-        """
-        start = started_at or self._clock()
-        record = SessionRecord.starting(
-            exercise_id,
-            title,
-            content_hash,
-            planned_seconds,
-            started_at=start,
-            zone_offset=zone_offset or local_offset(start),
-            day_start_hour=day_start_hour,
-            updated_at=self._clock(),
-            session_id=session_id,
-        )
-        self.save(record, owner=self._owner)
-        return record.id
-
-    def progress(self, session_id: str, practised_seconds: float, steps_reached: int) -> None:
-        """Record how far an open session got (the player sends it at each step and every
-        few seconds), so a crash loses only the time since."""
-        self._update(
-            session_id,
-            "practised_seconds = ?, steps_reached = ?",
-            (float(practised_seconds), steps_reached),
-        )
-
-    def set_rating(self, session_id: str, moment: Moment, value: int) -> None:
-        if moment not in ("before", "after"):
-            raise ValueError(f"a rating is 'before' or 'after', not {moment!r}")
-        if value not in RATING_RANGE:
-            raise ValueError(f"a rating is a whole number from 0 to 10, not {value!r}")
-        self._update(session_id, f"rating_{moment} = ?", (value,))
-
-    def add_answer(
-        self, session_id: str, prompt: str, answer: str, remember_as: str | None = None
-    ) -> None:
-        """Keep a prompt's answer; a named one is also remembered for later exercises."""
-        now = to_ms(self._clock())
-        with self._write() as db:
-            self._touch(db, session_id, now)
-            db.execute(
-                "INSERT INTO answers SELECT ?, coalesce(max(position) + 1, 0), ?, ?, ?, ? "
-                "FROM answers WHERE session_id = ?",
-                (session_id, prompt, answer, remember_as, now, session_id),
-            )
-            if remember_as is not None:
-                _upsert_remembered(db, remember_as, answer, now)
-
-    def finish(
-        self,
-        session_id: str,
-        outcome: Literal["completed", "ended-early"],
-        practised_seconds: float,
-        steps_reached: int,
-        ended_at: datetime | None = None,
-    ) -> None:
-        """Close a session (also one already marked interrupted: its owner knows better)."""
-        if outcome not in ("completed", "ended-early"):
-            raise ValueError(f"a session finishes 'completed' or 'ended-early', not {outcome!r}")
-        end = to_ms(ended_at or self._clock())
-        self._update(
-            session_id,
-            "outcome = ?, practised_seconds = ?, steps_reached = ?, ended_ms = ?, counts = ?",
-            (
-                outcome,
-                float(practised_seconds),
-                steps_reached,
-                end,
-                counts_as_practice(outcome, practised_seconds),
-            ),
-        )
 
     # --- remembered answers --------------------------------------------------------------
 
@@ -422,20 +328,6 @@ class HistoryStore:
                 if self._db.in_transaction:  # SQLITE_FULL has already rolled back
                     self._db.execute("ROLLBACK")
                 raise
-
-    def _update(self, session_id: str, assignments: str, values: tuple[object, ...]) -> None:
-        with self._write() as db:
-            cursor = db.execute(
-                f"UPDATE sessions SET {assignments}, updated_ms = ? WHERE id = ?",
-                (*values, to_ms(self._clock()), session_id),
-            )
-            if cursor.rowcount == 0:
-                raise UnknownSession(session_id)
-
-    def _touch(self, db: sqlite3.Connection, session_id: str, now: int) -> None:
-        cursor = db.execute("UPDATE sessions SET updated_ms = ? WHERE id = ?", (now, session_id))
-        if cursor.rowcount == 0:
-            raise UnknownSession(session_id)
 
     def _close_abandoned(self, db: sqlite3.Connection) -> None:
         now = to_ms(self._clock())
