@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -90,7 +91,7 @@ class Breathing(Strict):
     def phases(self) -> BreathPattern:
         if isinstance(self.pattern, BreathPattern):
             return self.pattern
-        return BreathPattern.model_validate(NAMED_PATTERNS[self.pattern][0])
+        return _named_phases(self.pattern)
 
     @property
     def spec(self) -> BreathSpec:
@@ -110,3 +111,8 @@ class Breathing(Strict):
             lengthen_every=1 if lengthen is None else lengthen.every,
             lengthen_until=0.0 if lengthen is None else lengthen.until,
         )
+
+
+@cache  # read, never changed: one model per name, not one per step
+def _named_phases(name: str) -> BreathPattern:
+    return BreathPattern.model_validate(NAMED_PATTERNS[name][0])

@@ -167,9 +167,8 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[WholeProblem]:
         if not depth_limit_reported and path.count("steps") > MAX_REPEAT_DEPTH + 1:
             depth_limit_reported = True
             yield path, f"repeat blocks may nest at most {MAX_REPEAT_DEPTH} deep", None
-        for field, text in step.texts():
-            loc: Location = (*path, *(int(p) if p.isdigit() else p for p in field.split(".")))
-            yield from _text_problems(loc, text, known)
+        for place, text in step.texts():
+            yield from _text_problems((*path, *place), text, known)
         if isinstance(step, PromptStep) and step.remember and step.default:
             known.setdefault(step.remember, step.default)
         if isinstance(step, BreatheStep):

@@ -9,6 +9,7 @@ Adding a kind means a class here, listed in ``STEP_MODELS``; the engine and a wi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
@@ -37,14 +38,20 @@ class StepModel(Strict):
         """One line for ``safeplace show``."""
         raise NotImplementedError
 
-    def texts(self) -> Iterator[tuple[str, str]]:
-        """(field, text) for each text a person will read (lists as ``field.index``)."""
-        for name in type(self).model_fields:
-            value = getattr(self, name)
+    def texts(self) -> Iterator[tuple[Location, str]]:
+        """(place within the step, text) for each text a person will read."""
+        values = self.__dict__  # the fields; getattr() through pydantic costs more
+        for name in _field_names(type(self)):
+            value = values[name]
             if isinstance(value, str):
-                yield name, value
+                yield (name,), value
             elif isinstance(value, list):
-                yield from ((f"{name}.{i}", v) for i, v in enumerate(value) if isinstance(v, str))
+                yield from (((name, i), v) for i, v in enumerate(value) if isinstance(v, str))
+
+
+@cache
+def _field_names(model: type[StepModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
 
 
 class SayStep(StepModel):
