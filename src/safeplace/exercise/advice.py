@@ -6,9 +6,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from safeplace.exercise.problem import Problem
+from safeplace.exercise.problem import Problem, value_at
 from safeplace.yamlsafe import YamlProblem, load_yaml_with_positions, read_text_safely
 
 
@@ -25,7 +24,7 @@ def advice_for(path: Path) -> list[Problem]:
     found = [
         Problem(source, line, col + len(value) + 1, _cut_message(rest))
         for place, (line, col) in sorted(positions.items(), key=lambda item: item[1])
-        if isinstance(value := _value_at(data, place), str)
+        if isinstance(value := value_at(data, place), str)
         and (rest := _comment_after(lines, line, col, value)) is not None
     ]
     exercise_id = data.get("id") if isinstance(data, dict) else None
@@ -63,12 +62,3 @@ def _cut_message(rest: str) -> str:
         f"warning: the text stops before ' #{shown}': YAML reads ' #' as the start of a "
         "comment. To keep those words, put the whole text in quotes"
     )
-
-
-def _value_at(data: Any, place: tuple[str | int, ...]) -> Any:
-    for part in place:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data

@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 from safeplace.exercise.breathing import PATTERN_NAME_PATTERN, Breathing, BreathPattern, Lengthen
 from safeplace.exercise.fields import SLUG_PATTERN
 from safeplace.exercise.model import Exercise
+from safeplace.exercise.problem import value_at
 from safeplace.exercise.steps import STEP_KINDS, STEP_MODELS
 from safeplace.text import NAME_PATTERN, close_matches, printable
 
@@ -91,7 +92,7 @@ def explain_validation_errors(errors: Sequence[ErrorDetails], data: Any) -> list
             continue
         findings.append(_explain(item, data))
     for path, nouns in merged.items():
-        value = _value_at(data, path)
+        value = value_at(data, path)
         unique = list(dict.fromkeys(nouns))
         findings.append(Finding(path, f"should be {' or '.join(unique)}{_found(value)}"))
     return findings
@@ -151,7 +152,7 @@ class _Resolved:
 def _explain(item: _Resolved, data: Any) -> Finding:
     error, path = item.error, item.path
     kind = error["type"]
-    value = _value_at(data, path)
+    value = value_at(data, path)
     if kind == "missing" and item.missing_key is not None:
         return Finding(path, f"missing required field '{_shown(item.missing_key)}'")
     if kind == "extra_forbidden" and path:
@@ -244,7 +245,7 @@ def _allowed_fields(path: DataPath, data: Any) -> list[str]:
     if not path:
         model = Exercise
     elif type(path[-1]) is int and len(path) >= 2 and path[-2] == "steps":
-        kinds = [kind for kind in STEP_KINDS if kind in _mapping_keys(_value_at(data, path))]
+        kinds = [kind for kind in STEP_KINDS if kind in _mapping_keys(value_at(data, path))]
         model = STEP_MODELS.get(kinds[0]) if len(kinds) == 1 else None
     elif isinstance(path[-1], str):
         model = _MAPPING_MODELS.get(path[-1])
@@ -270,15 +271,6 @@ def _step_kind_message(step: Any) -> str:
 
 def _mapping_keys(value: Any) -> Iterable[Any]:
     return value.keys() if isinstance(value, dict) else ()
-
-
-def _value_at(data: Any, path: DataPath) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _found(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from safeplace.text import printable
 
@@ -19,3 +20,13 @@ class Problem:
     def __str__(self) -> str:
         # Paths and messages may carry text from the file; never let it steer the terminal.
         return printable(f"{self.path}:{self.line}:{self.col}: {self.message}")
+
+
+def value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at a data path of parsed YAML, or None where there is none."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
