@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from textual.widgets import Static
 
 from conftest import AppFactory, CatchUp, Playing
 from safeplace.exercise.library import Library
+from safeplace.exercise.quick import quick_breathing
 from safeplace.playback.clock import FakeClock
 from safeplace.ui.screens.closing import ClosingScreen
 from safeplace.ui.screens.confirm import ConfirmEnd
@@ -67,3 +71,40 @@ async def test_the_closing_screen_does_not_thank_a_second_time(
             assert isinstance(app.screen, ClosingScreen)
             shown = " ".join(str(w.render()) for w in app.screen.query(Static))
             assert "thank" not in shown.lower(), (exercise_id, shown)
+
+
+def drawn(app: Any) -> str:
+    return "\n".join(
+        "".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()
+    )
+
+
+async def test_at_40x12_the_phase_word_and_count_still_show(build_app: AppFactory) -> None:
+    app = build_app(quick=quick_breathing("box", 1))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert "Breathe in · 4" in drawn(app)
+        assert "breath 1 of 3" in drawn(app)
+
+
+async def test_below_the_smallest_size_it_waits_until_the_window_grows(
+    build_app: AppFactory, clock: FakeClock, playing: Playing, catch_up: CatchUp
+) -> None:
+    app = build_app(quick=quick_breathing("box", 1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        clock.advance(2)
+        await catch_up(pilot)
+        await pilot.resize_terminal(20, 6)
+        await pilot.pause()
+        assert "Please make the window a little larger." in " ".join(drawn(app).split())
+        clock.advance(30)
+        await catch_up(pilot)
+        session = playing(app).session
+        assert session.view().is_paused
+        assert session.practised_seconds == pytest.approx(2, abs=0.01)  # unseen is not practice
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        clock.advance(3)
+        await catch_up(pilot)
+        assert not session.view().is_paused
+        assert session.practised_seconds == pytest.approx(5, abs=0.01)

@@ -87,8 +87,9 @@ class PlayerScreen(SafeplaceScreen[None]):
     def __init__(self, practice: Practice) -> None:
         # The first step's class is there from the start: each class change restyles the
         # whole screen, and the first frame should not wait for one.
-        first = practice.session.timeline.segments[0].kind
-        super().__init__(classes=f"-motion-{practice.motion} -kind-{first}")
+        first = practice.session.timeline.segments[0]
+        step = _step_classes(first.kind, first.text)
+        super().__init__(classes=" ".join([f"-motion-{practice.motion}", *step]))
         self.practice = practice
         self.session: Session = practice.session
         self._repaint: Timer | None = None
@@ -127,6 +128,7 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._time_left = self.query_one("#time-left", Static)
         self._answer: TextArea | None = None
         self._rating: RatingScale | None = None
+        self._paused_for_size = False
         self._pacer.motion = self.practice.motion
         self._handle(self.session.start())
         self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self.catch_up)
@@ -247,9 +249,12 @@ class PlayerScreen(SafeplaceScreen[None]):
         segment = view.segment
         kind = segment.kind
         # At most one class change per step (each change restyles the screen).
-        if not self.has_class(f"-kind-{kind}"):
-            kept = [name for name in self.classes if not name.startswith("-kind-")]
-            self.set_classes([*kept, f"-kind-{kind}"])
+        step = _step_classes(kind, view.text)
+        if not all(self.has_class(name) for name in step) or (
+            self.has_class("-no-note") != ("-no-note" in step)
+        ):
+            kept = [n for n in self.classes if not n.startswith("-kind-") and n != "-no-note"]
+            self.set_classes([*kept, *step])
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
         if self._answer is not None:
             self._answer.disabled = kind != "prompt"
@@ -276,11 +281,22 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._check_size()
 
     def _check_size(self) -> None:
+        """Below the smallest size nothing can be followed: the exercise waits, unseen time
+        is not practice, and it goes on by itself once the window grows."""
         width, height = self.app.size
         too_small = width < TOO_SMALL[0] or height < TOO_SMALL[1]
         if too_small:
             self._mount_once("too-small", "Please make the window a little larger.")
         self.set_class(too_small, "-too-small")
+        view = self.session.view()
+        running = view.is_started and not (view.is_paused or view.is_waiting or view.is_finished)
+        if too_small and running:
+            self._paused_for_size = True
+            self._handle(self.session.pause())
+        elif not too_small and self._paused_for_size:
+            self._paused_for_size = False
+            if self.session.view().is_paused:
+                self._handle(self.session.resume())
 
     def _mount_once(self, widget_id: str, text: str) -> None:
         """A note over the screen (pause, too small), mounted the first time it is shown."""
@@ -401,6 +417,11 @@ class PlayerScreen(SafeplaceScreen[None]):
         if action == "submit_answer":
             return kind == "prompt"
         return True
+
+
+def _step_classes(kind: str, text: str) -> list[str]:
+    """The screen's classes for a step: its kind, and whether it has words of its own."""
+    return [f"-kind-{kind}", *(["-no-note"] if not text.strip() else [])]
 
 
 def _step_texts(view: SessionView) -> tuple[str, str, str]:

@@ -22,6 +22,8 @@ from safeplace.ui.widgets.layout import append_centred
 BASIC_STEPS = 5
 # Beyond this the orb stops growing: a calm shape, not a wall of colour.
 MAX_ORB_ROWS = 13
+MIN_ORB_ROWS = 3  # a smaller orb is not worth the words it would push out of sight
+WORD_ROWS = 3  # the gap, the phase word and count, the breath count
 
 
 def phase_name(phase: Any) -> str:
@@ -83,7 +85,7 @@ class Pacer(Widget):
         cue_style = self.get_component_rich_style("pacer--cue")
         label_style = self.get_component_rich_style("pacer--label")
         width = self.size.width
-        if self.motion == "none":
+        if not self._shows_orb:
             text = Text(no_wrap=True)
         else:
             text = self._orb(width)
@@ -93,11 +95,16 @@ class Pacer(Widget):
         append_centred(text, self.breath_count, width, label_style)
         return text
 
+    @property
+    def _shows_orb(self) -> bool:
+        """The orb needs room above the words; without it, the words and count stay."""
+        return self.motion != "none" and self.size.height >= WORD_ROWS + MIN_ORB_ROWS
+
     def _orb_shape(self) -> tuple[int, ...]:
         """Each orb row as 2 x whole cells per side + 1 for a half-cell edge (0 = empty row)."""
-        if self.motion == "none":
+        if not self._shows_orb:
             return ()
-        rows = max(1, min(MAX_ORB_ROWS, self.size.height - 3))
+        rows = min(MAX_ORB_ROWS, self.size.height - WORD_ROWS)
         columns = self.size.width
         # Terminal cells are about twice as tall as wide, so the orb is twice as wide in cells.
         radius_rows = max(0.5, self._fill * rows / 2)
