@@ -8,6 +8,7 @@ Adding a kind means a class here, listed in ``STEP_MODELS``; the engine and a wi
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
@@ -30,13 +31,13 @@ class StepModel(Strict):
 
     KIND: ClassVar[str]
 
+    @abstractmethod  # pydantic's model class is an ABCMeta: every kind must say both
     def parts(self, path: Location) -> list[Part]:
         """The moments this step plays; ``path`` is its place in the exercise's data."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self) -> str:
         """One line for ``safeplace show``."""
-        raise NotImplementedError
 
     def texts(self) -> Iterator[tuple[Location, str]]:
         """(place within the step, text) for each text a person will read."""

@@ -250,10 +250,8 @@ class PlayerScreen(SafeplaceScreen[None]):
         kind = segment.kind
         # At most one class change per step (each change restyles the screen).
         step = _step_classes(kind, view.text)
-        if not all(self.has_class(name) for name in step) or (
-            self.has_class("-no-note") != ("-no-note" in step)
-        ):
-            kept = [n for n in self.classes if not n.startswith("-kind-") and n != "-no-note"]
+        kept = [n for n in self.classes if not n.startswith("-kind-") and n != "-no-note"]
+        if set(self.classes) != {*kept, *step}:
             self.set_classes([*kept, *step])
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
         if self._answer is not None:
