@@ -78,6 +78,12 @@ def _validators() -> list[tuple[str, str]]:
     return found
 
 
+@cache
+def _decoder(shape: Any) -> msgspec.json.Decoder[tuple[Fingerprint, Any]]:
+    """One decoder per shape: making one per entry is most of the cost of 1,000 entries."""
+    return msgspec.json.Decoder(tuple[Fingerprint, shape])
+
+
 class CheckedCache:
     """One JSON file of ``key -> (fingerprint, value)``, read when opened, written by save().
 
@@ -103,7 +109,7 @@ class CheckedCache:
         if current is None or raw is None:
             return None
         try:
-            remembered, value = msgspec.json.decode(raw, type=tuple[Fingerprint, shape])
+            remembered, value = _decoder(shape).decode(raw)
         except (msgspec.DecodeError, RecursionError):
             return None
         return value if remembered == current else None

@@ -308,12 +308,14 @@ def terminal_problem() -> str | None:
 
 
 def _speed(text: str) -> float:
+    from safeplace.history.records import MAX_SPEED, MIN_SPEED  # the bounds the history keeps
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError("speed must be a number, e.g. 2") from None
-    if not 0.1 <= value <= 100:
-        raise argparse.ArgumentTypeError("speed must be between 0.1 and 100")
+    if not MIN_SPEED <= value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(f"speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}")
     return value
 
 

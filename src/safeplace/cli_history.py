@@ -1,4 +1,4 @@
-"""Headless history commands: history, stats, export, import, status, remembered, erase.
+"""Headless history commands: history, stats, export, import, status, remembered, plan, erase.
 
 No Textual or Rich: these work without a terminal and `safeplace status` stays fast enough for
 a shell prompt. Reading commands never create a history file. Everything printed from the
@@ -32,6 +32,7 @@ from safeplace.history.exchange import (
     session_to_dict,
 )
 from safeplace.history.pending import has_waiting, mark_erased, merge_pending
+from safeplace.history.plan import NO_PLAN, crisis_text
 from safeplace.history.records import HistoryDump, SessionRecord
 from safeplace.history.stats import (
     Stats,
@@ -84,11 +85,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     status = subparsers.add_parser("status", help="one short line for a shell prompt")
     status.set_defaults(handler=run_status)
 
-    remembered = subparsers.add_parser("remembered", help="show or change remembered answers")
+    remembered = subparsers.add_parser(
+        "remembered", help="what is remembered across sessions, and when it was given"
+    )
     remembered.add_argument("name", nargs="?", help="the name an exercise uses, e.g. cue_word")
     remembered.add_argument("text", nargs="?", help="the new text to remember")
-    remembered.add_argument("--forget", action="store_true", help="forget this name")
+    remembered.add_argument(
+        "--forget",
+        nargs="?",
+        const=True,
+        metavar="NAME",
+        help="forget this name (safeplace remembered --forget cue_word)",
+    )
     remembered.set_defaults(handler=run_remembered)
+
+    plan = subparsers.add_parser(
+        "plan", help="print your safety plan as plain text, with crisis lines"
+    )
+    plan.set_defaults(handler=run_plan)
 
     erase = subparsers.add_parser("erase", help="erase your whole history (asks first)")
     erase.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
@@ -221,12 +235,12 @@ def run_export(args: argparse.Namespace, paths: Paths, settings: Settings) -> in
 def run_import(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     """Check the whole file first: a refused file opens (or creates) no history."""
     try:
-        sessions, remembered = read_export(args.file)
+        contents = read_export(args.file)
     except ImportProblem as problem:
         raise _Refused(f"{problem}; nothing was imported.") from None
     with _open(paths, create=True) as store:
         assert store is not None
-        report = store.merge(sessions, remembered)
+        report = store.merge(*contents)
     _say(
         f"Imported {printable(str(args.file))}: {report.added} added, "
         f"{report.updated} updated, {report.unchanged} already there."
@@ -236,29 +250,48 @@ def run_import(args: argparse.Namespace, paths: Paths, settings: Settings) -> in
 
 @_command
 def run_remembered(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    if args.name is not None and not re.fullmatch(NAME_PATTERN, args.name):
-        raise _Refused(f"{printable(args.name)!r} is not a name: use lower-case letters, digits, _")
-    if args.forget and (args.name is None or args.text is not None):
-        raise _Refused("Give just the name to forget, e.g. safeplace remembered cue_word --forget")
-    changing = args.forget or args.text is not None
-    with _open(paths, create=changing) as store:
-        if store is not None and args.forget:
-            store.forget(args.name)
-            _say(f"Forgot {args.name}.")
+    """List what is remembered (the day each was given), show one, change one or forget one.
+    Only a change creates a history; forgetting a name that is not there is a mistake."""
+    forget = args.forget if isinstance(args.forget, str) else None
+    if forget is not None and args.name is not None:
+        raise _Refused("Give one name to forget, e.g. safeplace remembered --forget cue_word")
+    name = forget or args.name
+    if name is not None and not re.fullmatch(NAME_PATTERN, name):
+        raise _Refused(f"{printable(name)!r} is not a name: use lower-case letters, digits, _")
+    if args.forget and (name is None or args.text is not None):
+        raise _Refused("Give just the name to forget, e.g. safeplace remembered --forget cue_word")
+    with _open(paths, create=args.text is not None) as store:
+        known = [] if store is None else store.remembered_with_dates()
+        if args.forget:
+            if store is None or name not in {entry.name for entry in known}:
+                raise _Refused(f"Nothing is remembered as {name}, so there is nothing to forget.")
+            store.forget(name)
+            _say(f"Forgot {name}.")
             return 0
         if store is not None and args.text is not None:
-            store.set_remembered(args.name, args.text)
-            _say(f"Remembered {args.name}.")
+            store.set_remembered(name, args.text)
+            _say(f"Remembered {name}.")
             return 0
-        names = {} if store is None else store.remembered()
-    if args.name is not None:
-        if args.name not in names:
-            raise _Refused(f"Nothing is remembered as {args.name}.")
-        names = {args.name: names[args.name]}
-    for name, text in names.items():  # rows are data: an import may have put anything there
-        _say(f"{one_line(name)}: {one_line(text)}")
-    if not names:
+    if name is not None:
+        known = [entry for entry in known if entry.name == name]
+        if not known:
+            raise _Refused(f"Nothing is remembered as {name}.")
+    for entry in known:  # rows are data: an import may have put anything there
+        given = entry.given_at.astimezone().date().isoformat()
+        _say(f"{given}  {one_line(entry.name)}: {one_line(entry.words)}")
+    if not known:
         _say("Nothing remembered yet.")
+    return 0
+
+
+@_command
+def run_plan(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    """The safety plan as plain text, to print or keep, then the crisis lines of the person's
+    region. Reading it creates no history."""
+    with _open(paths) as store:
+        plan = None if store is None else store.safety_plan()
+    _say(NO_PLAN + "\n" if plan is None or plan.is_empty else plan.as_text())
+    _say(crisis_text(settings.crisis_region), end="")
     return 0
 
 
@@ -275,8 +308,9 @@ def run_erase(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             raise _Refused("Nothing was erased: confirm with `safeplace erase --yes` in scripts.")
         extra = f" and {len(set_aside)} set-aside copies" if set_aside else ""
         _say(
-            f"This erases every session, answer and remembered name in {paths.history_db}{extra}. "
-            "Exports saved elsewhere are not touched."
+            f"This erases every session, answer and remembered name, your safety plan and "
+            f"your favourites in {paths.history_db}{extra}. Exports saved elsewhere are not "
+            "touched."
         )
         try:
             reply = input("Type erase to confirm: ")

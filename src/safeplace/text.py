@@ -48,6 +48,14 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
+WHEN_DEFAULT = "before"
+
+
+def when_name(name: str) -> str:
+    """The placeholder that says when a remembered answer was given: {step} → {step_when}."""
+    return f"{name}_when"
+
+
 def fill(text: str, values: Mapping[str, str]) -> str:
     """Replace placeholders with ``values``; unknown names stay visible as ``{name}``."""
 

@@ -314,15 +314,16 @@ def test_every_validation_mistake_gets_its_own_located_line(tmp_path: Path, pure
         "8:14: steps.2.silence: should be greater than 0",
         "9:38: steps.3.breathe.cycles: should be a whole number, e.g. 2",
         "10:5: steps.4: each step needs exactly one of: say, breathe, silence, items, prompt, "
-        "rate, repeat",
+        "rate, choose, repeat, section",
     ]
     # Whole-exercise checks run once the fields themselves are valid.
     fixed = path.read_text().replace("id: x\n", "id: x\ntitle: T\n")
     fixed = fixed.replace("secnds", "seconds").replace("-3", "3").replace("2.5", "2")
     path.write_text(fixed.replace("  - jog: 5\n", ""))
     assert problems_of(path) == [
-        "11:10: steps.4.say: unknown placeholder {kind_words}: remember it in an earlier prompt "
-        "(remember: kind_words) or declare it under recall with a default",
+        "11:10: steps.4.say: unknown placeholder {kind_words}: give an earlier prompt or "
+        "choice this name and a default (name: kind_words or remember: kind_words, with "
+        "default: ...), or declare it under recall with a default",
         "12:14: steps.5.breathe: this pattern holds the breath: add breath-holds to cautions so "
         "that people who avoid holds are told first",
     ]

@@ -278,8 +278,8 @@ def test_remembered_prints_each_name_on_one_clean_line(hostile_home: Path) -> No
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert len(lines) == 2, done.stdout
-    assert f"cue_word: {SHOWN_ESCAPES} forged: line" in lines
-    assert any(line.startswith("bad]0;pwned") for line in lines)
+    assert any(line.endswith(f"  cue_word: {SHOWN_ESCAPES} forged: line") for line in lines)
+    assert any(line.split("  ", 1)[1].startswith("bad]0;pwned") for line in lines)
 
 
 def test_history_prints_one_clean_line_per_session(hostile_home: Path) -> None:

@@ -108,3 +108,18 @@ async def test_below_the_smallest_size_it_waits_until_the_window_grows(
         await catch_up(pilot)
         assert not session.view().is_paused
         assert session.practised_seconds == pytest.approx(5, abs=0.01)
+
+
+async def test_the_player_gives_the_length_the_library_and_show_give(
+    build_app: AppFactory, playing: Playing
+) -> None:
+    from safeplace.exercise.playable import minutes_for
+
+    app = build_app("window-check-in")  # two waits and a choice: once 1:08 against "3 min"
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one("#time-left", Static).render())
+        minutes, seconds = shown.removesuffix(" left").split(":")
+        exercise = playing(app).practice.loaded.exercise
+        assert int(minutes) * 60 + int(seconds) == round(exercise.estimated_seconds)
+        assert minutes_for(int(minutes) * 60 + int(seconds)) == exercise.minutes

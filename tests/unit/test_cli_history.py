@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -151,7 +152,7 @@ def test_remembered_answers_can_be_viewed_changed_and_forgotten(
 ) -> None:
     record(paths)
     assert run(paths, "remembered") == 0
-    assert capsys.readouterr().out == "cue_word: harbour\n"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d  cue_word: harbour\n", capsys.readouterr().out)
     assert run(paths, "remembered", "cue_word", "lighthouse") == 0
     assert run(paths, "remembered", "cue_word") == 0
     assert capsys.readouterr().out.endswith("cue_word: lighthouse\n")

@@ -141,7 +141,8 @@ def test_a_history_from_before_the_mark_is_still_recognised(paths: Paths) -> Non
     db.execute("INSERT INTO remembered VALUES ('cue_word', 'harbour', 0)")
     db.close()
     result = safeplace(paths.data_dir.parent, "remembered")
-    assert (result.returncode, result.stdout) == (0, "cue_word: harbour\n")
+    assert result.returncode == 0
+    assert result.stdout.endswith("  cue_word: harbour\n")  # after the day it was given
     db = sqlite3.connect(paths.history_db)
     try:
         assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)

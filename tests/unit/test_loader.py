@@ -102,7 +102,7 @@ def test_a_document_without_fields_is_empty(text: str) -> None:
         (
             "steps:\n  - jog: 5\n",
             "6:5: steps.1: each step needs exactly one of: say, breathe, silence, items, prompt, "
-            "rate, repeat",
+            "rate, choose, repeat, section",
         ),
         ("steps:\n  - sya: hello\n", "6:5: steps.1: unknown step kind 'sya'; did you mean 'say'?"),
         (
@@ -134,8 +134,9 @@ def test_a_document_without_fields_is_empty(text: str) -> None:
         ),
         (
             "steps:\n  - say: hi {nope}\n",
-            "6:10: steps.1.say: unknown placeholder {nope}: remember it in an earlier prompt "
-            "(remember: nope) or declare it under recall with a default",
+            "6:10: steps.1.say: unknown placeholder {nope}: give an earlier prompt or choice "
+            "this name and a default (name: nope or remember: nope, with default: ...), or declare "
+            "it under recall with a default",
         ),
         (
             "steps:\n  - breathe: box\n",

@@ -107,6 +107,10 @@ async def play():
         await pilot.pause()
         print("KIND=" + app.screen.session.view().segment.kind)
         print("NOTE=" + str(app.screen.query_one("#save-problem").render()))
+        await pilot.press("question_mark")  # help and safety: the crisis lines still show
+        await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        print("HELP=" + " ".join(shown.split()))
 
 asyncio.run(play())
 """
@@ -124,3 +128,4 @@ def test_a_python_that_cannot_save_says_so_and_practice_goes_on(isolated_home: P
     lines = dict(line.split("=", 1) for line in run.stdout.splitlines() if "=" in line)
     assert lines["KIND"] == "say"  # the rating was taken: practice went on
     assert "This practice cannot be saved" in lines["NOTE"] and "goes on" in lines["NOTE"]
+    assert "findahelpline.com" in lines["HELP"]

@@ -668,12 +668,13 @@ def test_progress_never_goes_back_while_playing_forward(actions: list[Any]) -> N
         assert session.view().progress == 1.0
 
 
-def test_remaining_seconds_counts_timed_time_only() -> None:
+def test_remaining_seconds_is_the_rest_of_the_length_the_library_shows() -> None:
+    # Two ratings (10 s each), a prompt (60 s) and 8 s of narration: the one length rule.
     session, clock = started(CHECK_IN)
-    assert session.view().remaining_seconds == 8.0
+    assert session.view().remaining_seconds == CHECK_IN.estimated_seconds() == 88.0
     session.rate(1)
     clock.advance(1)
-    assert session.view().remaining_seconds == 7.0
+    assert session.view().remaining_seconds == 77.0
     assert session.view().segment_remaining == 3.0
 
 
@@ -702,3 +703,49 @@ def test_playback_imports_no_ui_and_no_history() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- choices and conditions ----------------------------------------------------------------
+
+BRANCHES = exercise(
+    {"prompt": "A word?", "name": "word", "default": "none"},
+    {"say": "You wrote {word}.", "seconds": 2, "when": {"answered": "word"}},
+    {"say": "Nothing written.", "seconds": 2, "when": {"answered": "word", "exists": False}},
+    {
+        "choose": "Which?",
+        "options": [
+            {"text": "Always", "value": "always"},
+            {"text": "Only after words", "value": "after", "when": {"answered": "word"}},
+        ],
+    },
+    {"rate": "How much?", "max": 100, "name": "much"},
+    {"say": "A lot.", "seconds": 2, "when": {"rated": "much", "at_least": 50, "at_most": 90}},
+    {"say": "The end.", "seconds": 2},
+)
+
+
+def test_a_part_whose_condition_fails_is_passed_over_and_back_steps_past_it() -> None:
+    session, clock = started(BRANCHES)
+    events = session.next()  # no words: the prompt is skipped
+    assert step_indices(events) == [2]  # "You wrote" is passed over
+    assert session.view().text == "Nothing written."
+    clock.advance(2)
+    session.advance()
+    assert [o.value for o in session.view().options] == ["always"]  # the other needs words
+    session.back()
+    assert session.view().text == "Nothing written."  # not the part that did not play
+
+
+def test_an_answer_and_a_rating_open_what_depends_on_them() -> None:
+    session, clock = started(BRANCHES)
+    session.answer("rain")
+    assert session.view().text == "You wrote rain."
+    clock.advance(2)
+    session.advance()
+    assert [o.value for o in session.view().options] == ["always", "after"]
+    session.choose(["after", "always"])  # one choice only: the first offered is kept
+    assert [o.value for _, options in session.choices for o in options] == ["always"]
+    with pytest.raises(ValueError):
+        session.rate(101)
+    session.rate(95)
+    assert session.view().text == "The end."  # 95 is above at_most

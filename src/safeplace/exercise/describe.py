@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from safeplace.exercise.steps import RepeatStep, StepModel, clock
+from safeplace.exercise.steps import BLOCK_MODELS, StepModel, clock
 
 if TYPE_CHECKING:
     from safeplace.exercise.model import Exercise
@@ -38,7 +38,8 @@ def describe_exercise(exercise: Exercise, *, source: str | None = None) -> str:
 def _steps(steps: list[StepModel], *, indent: str) -> list[str]:
     lines: list[str] = []
     for number, step in enumerate(steps, start=1):
-        lines.append(f"{indent}{number:>2}. {step.describe()}")
-        if isinstance(step, RepeatStep):
+        condition = f"[{step.when.describe()}] " if step.when is not None else ""
+        lines.append(f"{indent}{number:>2}. {condition}{step.describe()}")
+        if isinstance(step, BLOCK_MODELS):
             lines += _steps(step.steps, indent=indent + "      ")
     return lines

@@ -32,6 +32,7 @@ _MAPPING_MODELS: dict[str, type[BaseModel]] = {
     "lengthen": Lengthen,
 }
 _KINDS_TEXT = ", ".join(STEP_KINDS)
+_COUNTED = frozenset(("steps", "options", "items"))
 _TYPE_NOUNS = {
     "string_type": "text",
     "model_type": "a mapping of field: value",
@@ -63,9 +64,9 @@ class Finding:
         label = self.path if self.label is None else self.label
         if not label:
             return self.message
-        # Steps are numbered from 1, as `safeplace show` numbers them.
+        # Steps (and a step's options and items) are numbered from 1, as `show` numbers them.
         shown = [
-            part + 1 if type(part) is int and index and label[index - 1] == "steps" else part
+            part + 1 if type(part) is int and index and label[index - 1] in _COUNTED else part
             for index, part in enumerate(label)
         ]
         return f"{'.'.join(_shown(str(part), 40) for part in shown)}: {self.message}"
@@ -217,7 +218,7 @@ def _plain(message: str) -> str:
 
 
 def _literal_message(expected: str, value: Any) -> str:
-    choices = re.findall(r"'([^']*)'", expected)
+    choices = re.findall(r"'([^']*)'", expected) or re.split(r",\s*|\s+or\s+", expected)
     message = f"should be one of: {', '.join(choices)}"
     if isinstance(value, str):
         close = close_matches(value, choices)

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from safeplace.checked import CheckedCache, fingerprint
+from safeplace.checked import CheckedCache, Fingerprint, fingerprint
 from safeplace.exercise.catalog import bundled_catalog, encode_catalog
 from safeplace.exercise.playable import Playable
 from safeplace.exercise.problem import Problem
+from safeplace.exercise.search import SearchIndex
 from safeplace.paths import Paths, bundled_exercises_dir
 from safeplace.text import close_matches
 
@@ -46,6 +47,9 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     bundled_ids: frozenset[str] = frozenset()
+    _index: SearchIndex | None = field(default=None, repr=False, compare=False)
+    _sources: _Sources | None = field(default=None, repr=False, compare=False)
+    _seen: dict[str, Fingerprint | None] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, exercise_id: str) -> LoadedExercise | None:
         return self.exercises.get(exercise_id)
@@ -65,20 +69,38 @@ class Library:
         return f"No exercise with the id '{exercise_id}'.{hint} `safeplace list` shows them all."
 
     def search(self, query: str) -> list[LoadedExercise]:
-        """Exercises matching every word of ``query`` (any case) in id, title, summary, tags
-        or category; matches in the id or title come first."""
-        words = query.casefold().split()
-        named: list[LoadedExercise] = []
-        described: list[LoadedExercise] = []
-        for loaded in self.exercises.values():
-            exercise = loaded.exercise
-            name = f"{exercise.id} {exercise.title}".casefold()
-            about = " ".join([exercise.summary, exercise.category, *exercise.tags]).casefold()
-            if all(word in name for word in words):
-                named.append(loaded)
-            elif all(word in name or word in about for word in words):
-                described.append(loaded)
-        return named + described
+        """Exercises matching every word of ``query`` in the person's words (search.py);
+        those named by it come first; all of them for a query without words."""
+        if not query.strip():
+            return list(self.exercises.values())
+        return [self.exercises[found.id] for found in self.search_index().search(query)]
+
+    def search_index(self) -> SearchIndex:
+        """The words of every exercise, worked out at the first search (or ahead of it)."""
+        if self._index is None:
+            self._index = SearchIndex(loaded.exercise for loaded in self.exercises.values())
+        return self._index
+
+    def shown_path(self, loaded: LoadedExercise) -> str:
+        """Where an exercise of the person's own comes from, as they would look for it."""
+        base = loaded.path.parent if self._sources is None else self._sources.paths.user_exercises
+        return _shown_path(loaded.path, loaded.origin, base)
+
+    def changed(self) -> bool:
+        """Whether the person's files (their folder and the extra ones) differ from those this
+        library was loaded from: a file new, gone or changed (by its fingerprint). Cheap: the
+        folders are listed and each file's status read, nothing more."""
+        return self._sources is not None and _fingerprints(self._sources.roots()) != self._seen
+
+    def reloaded(self) -> Library:
+        """The library loaded again from the same sources (unchanged files from the cache)."""
+        if self._sources is None:
+            return self
+        return self._sources.load()
+
+    def take(self, other: Library) -> None:
+        """Become ``other`` (the app keeps one library, so it is changed in place)."""
+        self.__dict__.update(other.__dict__)
 
     def grounding(self) -> LoadedExercise | None:
         """The routine offered by the ground-me key: the first exercise tagged ground-me,
@@ -103,13 +125,14 @@ def load_library(
     ``paths.user_exercises`` (if it exists; it is never created), then each of ``extra_dirs``
     (folders or single files). Only the person's files and the extra ones use ``cache``."""
     library = Library()
-    check = _Checker(cache)
     if bundled_dir is None:
         _add_source(library, "bundled", bundled_exercises_dir(), bundled_catalog())
     else:
-        _add_source(library, "bundled", bundled_dir, check.each(bundled_dir, library.problems))
+        checked = _Checker(cache).each(bundled_dir, library.problems)
+        _add_source(library, "bundled", bundled_dir, checked)
     library.bundled_ids = frozenset(library.exercises)
     user_dir = paths.user_exercises
+    check = _Checker(cache)  # the person's own files: what it sees is watched for changes
     _add_source(library, "user", user_dir, check.each(user_dir, library.problems))
     for extra in extra_dirs:
         if not os.path.lexists(extra):
@@ -120,7 +143,42 @@ def load_library(
     if cache is not None:
         cache.forget_missing(_CACHE_PREFIX)
         cache.save()
+    library._sources = _Sources(paths, tuple(extra_dirs), bundled_dir, cache)
+    library._seen = check.seen
     return library
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What a library was loaded from, to load it again when the person's files change."""
+
+    paths: Paths
+    extra_dirs: tuple[Path, ...]
+    bundled_dir: Path | None
+    cache: CheckedCache | None
+
+    def roots(self) -> list[Path]:
+        return [self.paths.user_exercises, *self.extra_dirs]
+
+    def load(self) -> Library:
+        cache = None if self.cache is None else CheckedCache(self.cache.file)
+        return load_library(self.paths, self.extra_dirs, bundled_dir=self.bundled_dir, cache=cache)
+
+
+def _fingerprints(roots: Iterable[Path]) -> dict[str, Fingerprint | None]:
+    seen = {}
+    for root in roots:
+        absolute = _absolute(root)
+        for path in _exercise_files(root, []):
+            seen[absolute(path)] = fingerprint(Path(path))
+    return seen
+
+
+def _absolute(root: Path) -> Callable[[str], str]:
+    """``os.path.abspath`` for the paths found under ``root``, without working it out for
+    each of a thousand files: they all start with ``root`` as given."""
+    given, base = str(root), os.path.abspath(root)
+    return lambda path: base + path[len(given) :]
 
 
 def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], list[Problem]]:
@@ -138,7 +196,7 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], list[Problem]]
         if not os.path.lexists(given):
             problems.append(Problem(str(given), 1, 1, "no such file or folder"))
             continue
-        files = list(_exercise_files(given, problems))
+        files = [Path(path) for path in _exercise_files(given, problems)]
         if not files and given.is_dir():
             problems.append(Problem(str(given), 1, 1, "no .yaml or .yml files in this folder"))
         for path in files:
@@ -179,17 +237,21 @@ class _Checker:
 
     def __init__(self, cache: CheckedCache | None) -> None:
         self._cache = cache
+        self.seen: dict[str, Fingerprint | None] = {}
+        """Each file checked, by absolute path, with its fingerprint before it was read."""
 
     def each(self, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, _Checked]]:
-        for path in _exercise_files(root, problems):
-            yield path, self(path)
+        absolute = _absolute(root)
+        for name in _exercise_files(root, problems):
+            path = Path(name)
+            yield path, self(path, absolute(name))
 
-    def __call__(self, path: Path) -> _Checked:
+    def __call__(self, path: Path, absolute: str) -> _Checked:
+        current = self.seen[absolute] = fingerprint(path)
         cache = self._cache
         if cache is None:
             return _check(path)
-        key = _CACHE_PREFIX + os.path.abspath(path)
-        current = fingerprint(path)
+        key = _CACHE_PREFIX + absolute
         remembered = cache.get(key, current, _Remembered)
         if isinstance(remembered, Playable):
             return remembered
@@ -271,7 +333,7 @@ def _id_position(path: Path) -> tuple[int, int]:
     return positions.get(("id",), (1, 1))
 
 
-def _exercise_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
+def _exercise_files(root: Path, problems: list[Problem]) -> Iterator[str]:
     """Every *.yaml / *.yml under ``root`` (or ``root`` itself), sorted, without following
     symlinked folders or entering hidden ones. Pipes and devices are listed too: the safe
     reader turns them into a quick "not a regular file" instead of a hang. A folder that
@@ -281,17 +343,17 @@ def _exercise_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
     except OSError:
         return
     if not stat.S_ISDIR(info.st_mode):
-        yield root
+        yield str(root)
         return
-    found: list[Path] = []
-    folders = [root]
+    found: list[tuple[tuple[str, ...], str]] = []  # (parts below root, path), to sort by parts
+    folders: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
     while folders:
-        folder = folders.pop()
+        folder, parts = folders.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError as error:
             message = f"this folder cannot be read ({error.strerror}); its exercises are skipped"
-            problems.append(Problem(str(folder), 1, 1, message))
+            problems.append(Problem(folder, 1, 1, message))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -301,7 +363,9 @@ def _exercise_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
             except OSError:
                 continue
             if is_folder:
-                folders.append(Path(entry.path))
+                folders.append((entry.path, (*parts, entry.name)))
             elif entry.name.endswith(EXERCISE_SUFFIXES):
-                found.append(Path(entry.path))
-    yield from sorted(found, key=lambda path: path.relative_to(root).parts)
+                found.append(((*parts, entry.name), entry.path))
+    found.sort()
+    for _, path in found:
+        yield path

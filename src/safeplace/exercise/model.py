@@ -15,8 +15,10 @@ import json
 from collections.abc import Iterator
 from typing import Annotated
 
+from msgspec.structs import replace
 from pydantic import Field, PrivateAttr, model_validator
 
+from safeplace.exercise.choices import When
 from safeplace.exercise.fields import Line, Name, Slug, Strict, Title
 from safeplace.exercise.playable import (
     Category,
@@ -29,14 +31,23 @@ from safeplace.exercise.playable import (
 )
 from safeplace.exercise.steps import (
     BreatheStep,
+    ChooseStep,
     PromptStep,
+    RateStep,
+    SectionStep,
     Step,
     StepModel,
     played_steps,
     steps_parts,
     walk,
 )
-from safeplace.text import PlaceholderError, find_control_character, placeholders
+from safeplace.text import (
+    WHEN_DEFAULT,
+    PlaceholderError,
+    find_control_character,
+    placeholders,
+    when_name,
+)
 
 MAX_TOTAL_SECONDS = 2 * 3600.0
 MAX_PLAYED_STEPS = 2000
@@ -108,7 +119,15 @@ class Exercise(Strict):
         """Every moment it plays, in order (repeats unrolled): timing, length and the player
         all read these."""
         if not self._parts:
-            self._parts = tuple(steps_parts(self.steps, ("steps",)))
+            # Painful words are kept for the session only unless the author says otherwise.
+            unset = "session" if "recalls-pain" in self.cautions else "history"
+            settled: dict[int, Part] = {}  # a repeated part stays one part
+            self._parts = tuple(
+                settled.setdefault(id(part), replace(part, keep=unset))
+                if part.kind in ("prompt", "choose") and part.keep is None
+                else part
+                for part in steps_parts(self.steps, ("steps",))
+            )
         return self._parts
 
     def estimated_seconds(self, *, holds: bool = True) -> float:
@@ -120,12 +139,29 @@ class Exercise(Strict):
 
     @property
     def remembered_names(self) -> dict[str, str]:
-        """Names this exercise can fill, with their defaults."""
+        """Names this exercise can fill, with their defaults: remembered ones (each with its
+        {name_when}, when it was given), then this session's named answers."""
         names = dict(self.recall)
         for _, step in self.walk():
-            if isinstance(step, PromptStep) and step.remember and step.default:
+            if isinstance(step, PromptStep | ChooseStep) and step.remember and step.default:
                 names.setdefault(step.remember, step.default)
+        for name in list(names):
+            names.setdefault(when_name(name), WHEN_DEFAULT)
+        for _, step in self.walk():  # this session's names: their words until answered
+            if isinstance(step, PromptStep | ChooseStep) and step.name and step.default:
+                names.setdefault(step.name, step.default)
         return names
+
+    def sections(self) -> dict[str, int]:
+        """Each section's first part (its first time, with repeats unrolled), by name."""
+        firsts: dict[str, int] = {}
+        for path, step in self.walk():
+            if isinstance(step, SectionStep):
+                inside = (*path, "steps")
+                firsts[step.section] = next(
+                    i for i, p in enumerate(self.parts) if p.path[: len(inside)] == inside
+                )
+        return firsts
 
     def content_hash(self) -> str:
         """A short fingerprint of what the exercise says, for history (16 hex characters)."""
@@ -152,6 +188,7 @@ class Exercise(Strict):
             suits=tuple(self.suits),
             cautions=tuple(self.cautions),
             remembered_names=self.remembered_names,
+            sections=self.sections(),
         )
 
 
@@ -161,16 +198,24 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[WholeProblem]:
         if isinstance(value, str) and find_control_character(value) is not None:
             yield (field,), CONTROL_CHARACTER, None
 
-    known = dict(exercise.recall)
+    # A remembered answer may come from an earlier session: it is known from the first step.
+    known = exercise.remembered_names
+    given = _Given(remembered={*exercise.recall, *_remembers(exercise)})
+    sections = [step.section for _, step in exercise.walk() if isinstance(step, SectionStep)]
     depth_limit_reported = False
     for path, step in exercise.walk():
         if not depth_limit_reported and path.count("steps") > MAX_REPEAT_DEPTH + 1:
             depth_limit_reported = True
-            yield path, f"repeat blocks may nest at most {MAX_REPEAT_DEPTH} deep", None
+            yield path, f"blocks (repeat, section) may nest at most {MAX_REPEAT_DEPTH} deep", None
+        if step.when is not None:
+            yield from given.problems(step.when, (*path, "when"))
+        if isinstance(step, SectionStep) and sections.count(step.section) > 1:
+            yield (*path, "section"), f"two sections are named {step.section}", None
         for place, text in step.texts():
             yield from _text_problems((*path, *place), text, known)
-        if isinstance(step, PromptStep) and step.remember and step.default:
-            known.setdefault(step.remember, step.default)
+        if isinstance(step, ChooseStep):
+            yield from _choice_problems(step, path, given, sections)
+        given.add(step, known)
         if isinstance(step, BreatheStep):
             yield from _breath_problems(step, (*path, "breathe"), exercise.cautions)
 
@@ -194,6 +239,80 @@ def _whole_exercise_problems(exercise: Exercise) -> Iterator[WholeProblem]:
         )
 
 
+def _remembers(exercise: Exercise) -> Iterator[str]:
+    for _, step in exercise.walk():
+        if isinstance(step, PromptStep | ChooseStep) and step.remember is not None:
+            yield step.remember
+
+
+class _Given:
+    """The names given so far in playing order, by what gives them: conditions may only
+    test what an earlier step can have said."""
+
+    def __init__(self, remembered: set[str]) -> None:
+        self.chose: dict[str, list[str]] = {}
+        self.rated: set[str] = set()
+        self.answered: set[str] = set()
+        self.remembered = remembered
+
+    def add(self, step: StepModel, known: dict[str, str]) -> None:
+        if isinstance(step, ChooseStep | PromptStep):
+            name = step.answer_name
+            if name is not None:
+                self.answered.add(name)
+                if step.default is not None:
+                    known.setdefault(name, step.default)
+            if isinstance(step, ChooseStep) and name is not None:
+                self.chose[name] = step.values
+        elif isinstance(step, RateStep) and step.name is not None:
+            self.rated.add(step.name)
+
+    def problems(self, when: When, loc: Location) -> Iterator[WholeProblem]:
+        subject, name = when.subject, when.name
+        gives = {
+            "chose": (f"a choice before it `name: {name}`", self.chose),
+            "rated": (f"a rating before it `name: {name}`", self.rated),
+            "answered": (f"a prompt or choice before it `name: {name}`", self.answered),
+            "remembered": (
+                f"a prompt or choice before it `remember: {name}` (or add it to recall)",
+                self.remembered,
+            ),
+        }
+        fix, names = gives[subject]
+        if name not in names:
+            yield (*loc, subject), f"nothing before this step gives {name}: give {fix}", None
+            return
+        if subject == "chose":
+            offered = self.chose[name]
+            for value in when.values:
+                if value not in offered:
+                    yield (
+                        (*loc, "is"),
+                        f"the choice {name} has no option {value}; its values are "
+                        + ", ".join(offered),
+                        None,
+                    )
+
+
+def _choice_problems(
+    step: ChooseStep, path: Location, given: _Given, sections: list[str]
+) -> Iterator[WholeProblem]:
+    for index, option in enumerate(step.options):
+        if isinstance(option, str):
+            continue
+        at = (*path, "options", index)
+        if option.when is not None:
+            yield from given.problems(option.when, (*at, "when"))
+        if option.go is not None and option.go not in sections:
+            known = ", ".join(sections) or "none yet"
+            yield (
+                (*at, "go"),
+                f"no section is named {option.go} (sections: {known}); add "
+                f"`- section: {option.go}` with its steps",
+                None,
+            )
+
+
 def _text_problems(loc: Location, text: str, known: dict[str, str]) -> Iterator[WholeProblem]:
     if find_control_character(text) is not None:
         yield loc, CONTROL_CHARACTER, None
@@ -207,8 +326,9 @@ def _text_problems(loc: Location, text: str, known: dict[str, str]) -> Iterator[
         if name not in known:
             yield (
                 loc,
-                f"unknown placeholder {{{name}}}: remember it in an earlier prompt "
-                f"(remember: {name}) or declare it under recall with a default",
+                f"unknown placeholder {{{name}}}: give an earlier prompt or choice this name "
+                f"and a default (name: {name} or remember: {name}, with default: ...), or "
+                "declare it under recall with a default",
                 f"{{{name}}}",
             )
 

@@ -21,8 +21,11 @@ Category = Literal[
 State = Literal["wound-up", "shut-down", "steady"]
 Caution = Literal["breath-holds", "fast-breathing", "eyes-closed", "body-focus", "recalls-pain"]
 Moment = Literal["before", "after", "during"]
-PartKind = Literal["say", "breathe", "silence", "item", "prompt", "rate"]
+PartKind = Literal["say", "breathe", "silence", "item", "prompt", "rate", "choose"]
 TIMED_KINDS: frozenset[PartKind] = frozenset(("say", "silence", "item"))
+Better = Literal["low", "high"]
+Keep = Literal["session", "history"]
+Subject = Literal["chose", "rated", "answered", "remembered"]
 Location = tuple[str | int, ...]
 
 # Bounds: generous for authors, tight enough that a typo cannot make a 9-hour pause. Stated
@@ -42,6 +45,9 @@ LengthenEvery = Annotated[int, Meta(ge=1, le=MAX_LENGTHEN_EVERY)]
 # Untimed steps wait for the person; these only feed estimates and the progress line.
 ESTIMATED_PROMPT_SECONDS = 60.0
 ESTIMATED_RATE_SECONDS = 10.0
+ESTIMATED_CHOOSE_SECONDS = 15.0
+MAX_OPTIONS = 8
+RATING_MAXIMA = (10, 100)
 CATEGORY_ORDER: tuple[Category, ...] = get_args(Category)
 
 
@@ -108,6 +114,36 @@ class BreathSpec(_Plain, frozen=True):
         )
 
 
+class Condition(_Plain, frozen=True):
+    """A test on what this person said: a choice made, a rating given or an answer written
+    in this session, or a remembered answer from an earlier one."""
+
+    subject: Subject
+    name: str
+    values: tuple[str, ...] = ()
+    """For a choice: true when any of these was chosen (none listed: anything was)."""
+    at_least: int | None = None
+    at_most: int | None = None
+    exists: bool = True
+    """False: true when there is no such answer."""
+
+
+class Option(_Plain, frozen=True):
+    """One option of a choice, and where it leads."""
+
+    text: str
+    value: str
+    go: str | None = None
+    """A section of this exercise to go to."""
+    next: str | None = None
+    """An exercise offered next."""
+    offer: State | None = None
+    """Exercises that suit this state are offered at the end."""
+    help: bool = False
+    """Opens help and safety: the person's safety plan and the crisis lines."""
+    when: tuple[Condition, ...] = ()
+
+
 class Part(_Plain, frozen=True):
     """One moment of the exercise as written; the timeline adds times and positions."""
 
@@ -130,6 +166,23 @@ class Part(_Plain, frozen=True):
     hint: str | None = None
     low: str | None = None
     high: str | None = None
+    name: str | None = None
+    """The name of a prompt's, rating's or choice's answer, for conditions and {name}."""
+    keep: Keep | None = None
+    """session: the answer is never written anywhere; history: kept as settings allow.
+    The exercise settles an unset one (``Exercise.parts``); a part made by hand reads as
+    history."""
+    scale_max: int = 10
+    better: Better = "low"
+    options: tuple[Option, ...] = ()
+    several: bool = False
+    one_line: bool = False
+    countdown: bool = False
+    """Show the time left (a silence, an item, a timed prompt)."""
+    writing_seconds: StepSeconds | None = None
+    """A prompt's suggested writing time, counted down; it still waits for the person."""
+    when: tuple[Condition, ...] = ()
+    """All must hold for the part to play (its step's and its sections' conditions)."""
 
     def __post_init__(self) -> None:
         """What the types cannot say; a decoded part that breaks it is not played."""
@@ -145,7 +198,22 @@ class Part(_Plain, frozen=True):
             return self.breath.total_seconds(holds=holds)
         if self.seconds is not None:
             return self.seconds
-        return ESTIMATED_PROMPT_SECONDS if self.kind == "prompt" else ESTIMATED_RATE_SECONDS
+        if self.writing_seconds is not None:
+            return self.writing_seconds
+        return _ESTIMATED_WAIT[self.kind]
+
+    def distress(self, value: int) -> int:
+        """A rating on the history's one axis: 0 calm to 10 most upset, whatever the scale
+        and its direction, so that before and after compare the right way."""
+        scaled = round(value * 10 / self.scale_max)
+        return 10 - scaled if self.better == "high" else scaled
+
+
+_ESTIMATED_WAIT = {
+    "prompt": ESTIMATED_PROMPT_SECONDS,
+    "rate": ESTIMATED_RATE_SECONDS,
+    "choose": ESTIMATED_CHOOSE_SECONDS,
+}
 
 
 class Playable(_Plain, frozen=True):
@@ -165,3 +233,5 @@ class Playable(_Plain, frozen=True):
     cautions: tuple[Caution, ...] = ()
     remembered_names: dict[str, str] = {}
     """Names this exercise can fill, with the words shown until something is written."""
+    sections: dict[str, int] = {}
+    """Each section's first part, by name: where a choice's ``go`` leads."""

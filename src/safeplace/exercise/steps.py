@@ -11,14 +11,24 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
+from msgspec.structs import replace
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from safeplace.exercise.breathing import Breathing, PatternName
-from safeplace.exercise.fields import Line, Name, Passage, Seconds, Strict
+from safeplace.exercise.choices import ChoiceOption, When, option_value
+from safeplace.exercise.fields import Line, Name, Passage, Seconds, Slug, Strict
 from safeplace.exercise.patterns import NAMED_PATTERNS
-from safeplace.exercise.playable import Location, Moment, Part
+from safeplace.exercise.playable import (
+    MAX_OPTIONS,
+    Better,
+    Keep,
+    Location,
+    Moment,
+    Option,
+    Part,
+)
 
 # Calm narration pace: about two words a second, plus a moment to let it land.
 WORDS_PER_SECOND = 2.0
@@ -30,6 +40,17 @@ class StepModel(Strict):
     """What every step kind defines."""
 
     KIND: ClassVar[str]
+    when: When | None = Field(
+        default=None,
+        json_schema_extra={
+            "examples": [
+                {"chose": "feeling", "is": "too-much"},
+                {"rated": "tension", "at_least": 7},
+                {"remembered": "small_step"},
+            ]
+        },
+    )
+    """Play this step only when the condition holds, e.g. {chose: feeling, is: too-much}."""
 
     @abstractmethod  # pydantic's model class is an ABCMeta: every kind must say both
     def parts(self, path: Location) -> list[Part]:
@@ -47,7 +68,11 @@ class StepModel(Strict):
             if isinstance(value, str):
                 yield (name,), value
             elif isinstance(value, list):
-                yield from (((name, i), v) for i, v in enumerate(value) if isinstance(v, str))
+                for i, entry in enumerate(value):
+                    if isinstance(entry, str):
+                        yield (name, i), entry
+                    elif isinstance(text := getattr(entry, "text", None), str):
+                        yield (name, i, "text"), text
 
 
 @cache
@@ -125,24 +150,47 @@ class SilenceStep(StepModel):
     """How long the quiet lasts, in seconds."""
     note: Line | None = None
     """An optional line shown during the quiet."""
+    countdown: bool = False
+    """Show the time left of the quiet."""
 
     def parts(self, path: Location) -> list[Part]:
-        return [Part("silence", path, self.note or "", seconds=self.silence)]
+        return [
+            Part("silence", path, self.note or "", seconds=self.silence, countdown=self.countdown)
+        ]
 
     def describe(self) -> str:
-        return f"silence ({clock(self.silence)})" + (f": {short(self.note)}" if self.note else "")
+        shown = ", counted down" if self.countdown else ""
+        note = f": {short(self.note)}" if self.note else ""
+        return f"silence ({clock(self.silence)}{shown}){note}"
+
+
+class TimedItem(Strict):
+    """An item with its own time: {text: Name five things you can see., seconds: 30}."""
+
+    text: Line
+    """The item."""
+    seconds: Seconds
+    """How long this item stays, in seconds."""
 
 
 class ItemsStep(StepModel):
     """A list walked one item at a time, e.g. 5-4-3-2-1 grounding."""
 
     KIND = "items"
-    items: Annotated[list[Line], Field(min_length=1, max_length=50)]
-    """The items, shown one by one."""
+    items: Annotated[list[Line | TimedItem], Field(min_length=1, max_length=50)]
+    """The items, shown one by one: text, or {text, seconds} for an item with its own time."""
     seconds_each: Seconds = 15.0
-    """How long each item stays, in seconds."""
+    """How long each item stays, in seconds (unless it gives its own)."""
     intro: Line | None = None
     """A line shown above every item."""
+    countdown: bool = False
+    """Show the time left of each item."""
+
+    def _timed(self) -> list[tuple[str, float]]:
+        return [
+            (item, self.seconds_each) if isinstance(item, str) else (item.text, item.seconds)
+            for item in self.items
+        ]
 
     def parts(self, path: Location) -> list[Part]:
         count = len(self.items)
@@ -150,18 +198,23 @@ class ItemsStep(StepModel):
             Part(
                 "item",
                 path,
-                item,
-                seconds=self.seconds_each,
+                text,
+                seconds=seconds,
                 item_number=number,
                 item_count=count,
                 intro=self.intro,
+                countdown=self.countdown,
             )
-            for number, item in enumerate(self.items, start=1)
+            for number, (text, seconds) in enumerate(self._timed(), start=1)
         ]
 
     def describe(self) -> str:
-        listed = "; ".join(short(item, 30) for item in self.items)
-        return f"{len(self.items)} items, {clock(self.seconds_each)} each: {listed}"
+        timed = self._timed()
+        listed = "; ".join(
+            short(text, 30) + ("" if seconds == self.seconds_each else f" ({clock(seconds)})")
+            for text, seconds in timed
+        )
+        return f"{len(timed)} items, {clock(self.seconds_each)} each: {listed}"
 
 
 class PromptStep(StepModel):
@@ -170,12 +223,24 @@ class PromptStep(StepModel):
     KIND = "prompt"
     prompt: Passage
     """The question or invitation."""
+    name: Name | None = None
+    """A name for the answer in this session: {name} in later steps, and `when: {answered:
+    name}`."""
     remember: Name | None = None
-    """Keep the answer under this name, to reuse as {name} later and in other exercises."""
+    """Remember the answer across sessions under this name, with the date it was given: {name}
+    later and in other exercises, and {name_when} says when ('3 days ago')."""
     default: Line | None = None
     """Words used for {name} while nothing has been written yet (needed with remember)."""
+    keep: Keep | None = None
+    """session: the words are used in this session only and never written anywhere. history:
+    kept with the session when the settings keep answers. Unset: history, except in exercises
+    with the caution recalls-pain, where painful words are kept for the session only."""
     hint: Line | None = None
     """Faint text shown in the empty answer box."""
+    one_line: bool = False
+    """A short answer (a word, a name): one line, and Enter continues."""
+    seconds: Seconds | None = None
+    """Timed writing: a suggested time, counted down. When it is up the prompt still waits."""
 
     @model_validator(mode="after")
     def _default_with_remember(self) -> PromptStep:
@@ -184,20 +249,41 @@ class PromptStep(StepModel):
                 "a prompt with remember needs a default: the words shown for "
                 f"{{{self.remember}}} until something has been written"
             )
-        if self.default is not None and self.remember is None:
-            raise ValueError("default only makes sense with remember")
+        if self.default is not None and self.remember is None and self.name is None:
+            raise ValueError("default only makes sense with name or remember")
+        if self.remember is not None and self.keep == "session":
+            raise ValueError("keep: session and remember cannot go together: choose one")
         return self
 
+    @property
+    def answer_name(self) -> str | None:
+        return self.remember or self.name
+
     def parts(self, path: Location) -> list[Part]:
-        return [Part("prompt", path, self.prompt, remember=self.remember, hint=self.hint)]
+        return [
+            Part(
+                "prompt",
+                path,
+                self.prompt,
+                remember=self.remember,
+                hint=self.hint,
+                name=self.answer_name,
+                keep=self.keep,
+                one_line=self.one_line,
+                countdown=self.seconds is not None,
+                writing_seconds=self.seconds,
+            )
+        ]
 
     def describe(self) -> str:
         kept = f" (remembered as {{{self.remember}}})" if self.remember else ""
-        return f"prompt, waits for you{kept}: {short(self.prompt)}"
+        kept += " (kept for this session only)" if self.keep == "session" else ""
+        timed = f", {clock(self.seconds)} counted down" if self.seconds else ""
+        return f"prompt, waits for you{timed}{kept}: {short(self.prompt)}"
 
 
 class RateStep(StepModel):
-    """A 0-10 rating. It waits; the person may skip it."""
+    """A rating from 0 to 10 (or 100). It waits; the person may skip it."""
 
     KIND = "rate"
     rate: Line
@@ -205,18 +291,126 @@ class RateStep(StepModel):
     low: Line = "calm"
     """What 0 means."""
     high: Line = "very upset"
-    """What 10 means."""
+    """What the top of the scale means."""
+    max: Literal[10, 100] = 10
+    """The top of the scale: 10 or 100."""
+    better: Better = "low"
+    """Which end is the easier one: low (0 is calm, the default) or high (e.g. 'how steady
+    do you feel?'). 'What helps' reads each scale its own way round."""
+    name: Name | None = None
+    """A name for the rating in this session, for `when: {rated: name, at_least: 7}`."""
     moment: Moment | None = None
     """before / after / during. Unset: the exercise's first rating is 'before', its last is
     'after', any other is 'during' (a lone rating goes by whether it sits in the first or the
     second half). Before and after feed 'what helps' in history."""
 
     def parts(self, path: Location) -> list[Part]:
-        return [Part("rate", path, self.rate, moment=self.moment, low=self.low, high=self.high)]
+        return [
+            Part(
+                "rate",
+                path,
+                self.rate,
+                moment=self.moment,
+                low=self.low,
+                high=self.high,
+                name=self.name,
+                scale_max=self.max,
+                better=self.better,
+            )
+        ]
 
     def describe(self) -> str:
         moment = f" {self.moment}" if self.moment else ""
-        return f"rating 0-10{moment}, waits for you: {short(self.rate)}"
+        better = ", higher is better" if self.better == "high" else ""
+        return f"rating 0-{self.max}{moment}{better}, waits for you: {short(self.rate)}"
+
+
+class ChooseStep(StepModel):
+    """A choice among 2 to 8 options. It waits; the person may skip it. An option can lead
+    somewhere: to a section of this exercise, to another exercise, or to help and safety."""
+
+    KIND = "choose"
+    choose: Line
+    """The question, e.g. 'How is it right now?'"""
+    options: Annotated[
+        list[Line | ChoiceOption],
+        Field(
+            min_length=2,
+            max_length=MAX_OPTIONS,
+            json_schema_extra={
+                "examples": [
+                    ["Tea", "Music", "A walk"],
+                    [
+                        {"text": "Too much", "value": "too-much", "offer": "wound-up"},
+                        {"text": "Not safe right now", "value": "not-safe", "help": True},
+                    ],
+                ]
+            },
+        ),
+    ]
+    """The options: text, or a mapping with text, value and where it leads (go, next, offer,
+    help)."""
+    several: bool = False
+    """true: the person may choose several options."""
+    name: Name | None = None
+    """A name for the choice in this session, for `when: {chose: name, is: value}` and
+    {name} (the words chosen)."""
+    remember: Name | None = None
+    """Remember the choice across sessions under this name, with its date ({name_when})."""
+    default: Line | None = None
+    """Words used for {name} until something has been chosen."""
+    keep: Keep | None = None
+    """session: the choice is used in this session only; history (the default): kept with the
+    session when the settings keep answers."""
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ChooseStep:
+        values = [option_value(option, i) for i, option in enumerate(self.options)]
+        repeated = sorted({value for value in values if values.count(value) > 1})
+        if repeated:
+            raise ValueError(
+                f"two options have the value {repeated[0]}: give each option its own value"
+            )
+        if self.remember is not None and self.keep == "session":
+            raise ValueError("keep: session and remember cannot go together: choose one")
+        return self
+
+    @property
+    def answer_name(self) -> str | None:
+        return self.remember or self.name
+
+    @property
+    def values(self) -> list[str]:
+        return [option_value(option, i) for i, option in enumerate(self.options)]
+
+    def parts(self, path: Location) -> list[Part]:
+        options = tuple(
+            Option(text=option, value=option_value(option, i))
+            if isinstance(option, str)
+            else option.plain(i)
+            for i, option in enumerate(self.options)
+        )
+        return [
+            Part(
+                "choose",
+                path,
+                self.choose,
+                options=options,
+                several=self.several,
+                name=self.answer_name,
+                remember=self.remember,
+                keep=self.keep,
+            )
+        ]
+
+    def describe(self) -> str:
+        how = "choose any" if self.several else "choose one"
+        listed = "; ".join(
+            short(option if isinstance(option, str) else option.describe(), 40)
+            for option in self.options
+        )
+        kept = f" (remembered as {{{self.remember}}})" if self.remember else ""
+        return f"{how}, waits for you{kept}: {short(self.choose)} — {listed}"
 
 
 class RepeatStep(StepModel):
@@ -235,9 +429,37 @@ class RepeatStep(StepModel):
         return f"repeat {self.repeat} times:"
 
 
+class SectionStep(StepModel):
+    """A named part of the exercise: a choice's option can go to it, and with `when` it
+    plays only when that holds."""
+
+    KIND = "section"
+    section: Slug
+    """Its name, for an option's go."""
+    steps: Annotated[list[Step], Field(min_length=1, max_length=200)]
+    """The steps of the section."""
+
+    def parts(self, path: Location) -> list[Part]:
+        return steps_parts(self.steps, (*path, "steps"))
+
+    def describe(self) -> str:
+        return f"section {self.section}:"
+
+
+BLOCK_MODELS = (RepeatStep, SectionStep)
 STEP_MODELS: dict[str, type[StepModel]] = {
     model.KIND: model
-    for model in (SayStep, BreatheStep, SilenceStep, ItemsStep, PromptStep, RateStep, RepeatStep)
+    for model in (
+        SayStep,
+        BreatheStep,
+        SilenceStep,
+        ItemsStep,
+        PromptStep,
+        RateStep,
+        ChooseStep,
+        RepeatStep,
+        SectionStep,
+    )
 }
 STEP_KINDS: tuple[str, ...] = tuple(STEP_MODELS)
 
@@ -262,25 +484,38 @@ else:  # a union tagged by kind key, built from the one list of kinds
         ),
     ]
 RepeatStep.model_rebuild()
+SectionStep.model_rebuild()
 
 
 def steps_parts(steps: list[StepModel], base: Location) -> list[Part]:
-    """Every part of ``steps`` in playing order, repeats unrolled."""
-    return [part for i, step in enumerate(steps) for part in step.parts((*base, i))]
+    """Every part of ``steps`` in playing order, repeats unrolled; a step's condition goes
+    to each of its parts (a block's, before its own steps' conditions)."""
+    parts: list[Part] = []
+    for i, step in enumerate(steps):
+        made = step.parts((*base, i))
+        if step.when is not None:
+            condition = step.when.plain()
+            made = [replace(part, when=(condition, *part.when)) for part in made]
+        parts.extend(made)
+    return parts
 
 
 def walk(steps: list[StepModel], base: Location) -> Iterator[tuple[Location, StepModel]]:
-    """Every step with its data path, repeat blocks included (each once)."""
+    """Every step with its data path, blocks included (each once)."""
     for index, step in enumerate(steps):
         path = (*base, index)
         yield path, step
-        if isinstance(step, RepeatStep):
+        if isinstance(step, BLOCK_MODELS):
             yield from walk(step.steps, (*path, "steps"))
 
 
 def played_steps(steps: list[StepModel]) -> int:
     return sum(
-        step.repeat * played_steps(step.steps) if isinstance(step, RepeatStep) else 1
+        step.repeat * played_steps(step.steps)
+        if isinstance(step, RepeatStep)
+        else played_steps(step.steps)
+        if isinstance(step, SectionStep)
+        else 1
         for step in steps
     )
 

@@ -101,7 +101,7 @@ _SCHEMA_V1 = (
         -- days.practice_day_from_ms(started, offset, hour).toordinal(); in SQL, read it
         -- as a date with date(day_ordinal + 1721424.5)
         day_ordinal INTEGER NOT NULL,
-        counts INTEGER NOT NULL,     -- counts_as_practice(outcome, practised_seconds)
+        counts INTEGER NOT NULL,     -- counts_as_practice(outcome, practised_seconds, speed)
         owner TEXT NOT NULL          -- host:pid:store of the writer, '' when imported
     )""",
     "CREATE INDEX sessions_started ON sessions (started_ms)",
@@ -126,7 +126,24 @@ _SCHEMA_V1 = (
         updated_ms INTEGER NOT NULL
     ) WITHOUT ROWID""",
 )
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+# v2: the safety plan, one row per section (a JSON list of its entries, "[]" once emptied,
+# so that an older import cannot bring the words back), and the favourites (added_ms NULL once
+# taken off, for the same reason). Newest wins, as for remembered names. And each session's
+# speed: above 1 it was a preview, stored with counts 0; older rows were played as written.
+_SCHEMA_V2 = (
+    """CREATE TABLE safety_plan (
+        section TEXT PRIMARY KEY,
+        entries TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE favourites (
+        exercise_id TEXT PRIMARY KEY,
+        added_ms INTEGER,
+        updated_ms INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    "ALTER TABLE sessions ADD COLUMN speed REAL NOT NULL DEFAULT 1",
+)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2)
 
 
 def open_database(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, str | None]:

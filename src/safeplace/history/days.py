@@ -81,3 +81,16 @@ def _system_zone_name() -> str | None:
     if marker in name:
         return name.split(marker, 1)[1]
     return None if name.startswith("/") else name
+
+
+def when_words(then: date, today_: date) -> str:
+    """When something was given, as a follow-up says it: "today", "yesterday", "3 days ago",
+    or the date ("on 2 November") once it is two weeks or more ago."""
+    days = (today_ - then).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return f"on {then.day} {then:%B}" + ("" if then.year == today_.year else f" {then.year}")

@@ -1,12 +1,15 @@
 """Export the history as JSON, CSV or a Markdown journal, and import (merge) a JSON export.
 
 The JSON document carries everything (sessions, answers, remembered names, forgotten ones
+included, the safety plan's parts and the favourites, emptied ones and those taken off
 included) and is what :func:`read_export` reads for an import (``HistoryStore.merge``, where
-the newest snapshot of a session wins); the pending-sessions file uses the same document, one
-per line. Import is all or nothing: the whole file is read and every value
-checked against the bounds of a record before anything is written, and a problem is one
-sentence naming the field. CSV and Markdown are for reading: their text is printable, a title
-is one line, a CSV cell never starts a formula and the journal shows people's words literally.
+the newest snapshot of a session, a name, a part or a favourite wins); the pending-sessions
+file uses the same document, one per line. Version 1 (before the plan and favourites) is
+read as holding neither, and a session without a speed as played at its written pace.
+Import is all or nothing: the whole file is read and every value checked against the bounds
+of a record before anything is written, and a problem is one sentence naming the field.
+CSV and Markdown are for reading: their text is printable, a title is one line, a CSV cell
+never starts a formula and the journal shows people's words literally.
 """
 
 from __future__ import annotations
@@ -21,35 +24,42 @@ import stat
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, Literal, NamedTuple, NoReturn, TypeVar
 
 from safeplace.history.outcomes import outcome_words
+from safeplace.history.plan import MAX_ENTRIES, MAX_ENTRY_CHARS, SECTION_IDS
 from safeplace.history.records import (
     DAY_START_HOURS,
     EARLIEST,
     LATEST,
     MAX_SECONDS,
+    MAX_SPEED,
+    MIN_SPEED,
     OUTCOMES,
     RATING_RANGE,
     STEP_RANGE,
     UTC_OFFSETS,
     AnswerRecord,
+    FavouriteRecord,
     HistoryDump,
     ImportReport,
+    PlanSectionRecord,
     RememberedRecord,
     SessionRecord,
     is_name,
     possible_moment,
     possible_seconds,
+    possible_speed,
 )
 from safeplace.text import one_line, printable
 
 FORMAT = "safeplace-history"
-VERSION = 1
+VERSION = 2  # 2: the safety plan and favourites, and each session's speed
 ExportFormat = Literal["csv", "json", "markdown"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "markdown")
 SessionWithAnswers = tuple[SessionRecord, list[AnswerRecord]]
 __all__ = [
+    "ExportContents",
     "ImportProblem",
     "ImportReport",
     "read_export",
@@ -60,7 +70,16 @@ class ImportProblem(ValueError):
     """The file is not a safeplace JSON export; the message says where and why."""
 
 
-def read_export(file: Path) -> tuple[list[SessionWithAnswers], list[RememberedRecord]]:
+class ExportContents(NamedTuple):
+    """What an export holds, in the order ``HistoryStore.merge`` takes it."""
+
+    sessions: list[SessionWithAnswers]
+    remembered: list[RememberedRecord]
+    safety_plan: list[PlanSectionRecord]
+    favourites: list[FavouriteRecord]
+
+
+def read_export(file: Path) -> ExportContents:
     """Everything in a JSON export, every value checked before any is used.
 
     Raises :class:`ImportProblem`, one sentence naming the file and the field.
@@ -74,7 +93,7 @@ def read_export(file: Path) -> tuple[list[SessionWithAnswers], list[RememberedRe
             f"{source}: not UTF-8 text (byte {error.start + 1}); import reads the file written "
             "by `safeplace export --format json`"
         ) from None
-    return parse_document(load_json(text, source), source)
+    return parse_export(load_json(text, source), source)
 
 
 def load_json(text: str, source: str) -> object:
@@ -164,13 +183,17 @@ def export_json(dump: HistoryDump, day_start_hour: int) -> str:
         session_to_dict(record, dump.answers.get(record.id, []), day_start_hour)
         for record in dump.sessions
     ]
-    return document(sessions, dump.remembered)
+    return document(
+        sessions, dump.remembered, safety_plan=dump.safety_plan, favourites=dump.favourites
+    )
 
 
 def document(
     sessions: list[dict[str, Any]],
     remembered: Sequence[RememberedRecord],
     *,
+    safety_plan: Sequence[PlanSectionRecord] = (),
+    favourites: Sequence[FavouriteRecord] = (),
     indent: int | None = 1,
 ) -> str:
     """A JSON document; ASCII-only, so it is safe to print to any terminal."""
@@ -185,6 +208,24 @@ def document(
             # A name against the rules (an older version let one in) is of no use to any
             # exercise and import refuses it; its words stay in the session's answers.
             if is_name(entry.name)
+        ],
+        "safety_plan": [
+            {
+                "section": part.section,
+                "entries": list(part.entries),
+                "updated_at": _time(part.updated_at),
+            }
+            for part in safety_plan
+            if part.section in SECTION_IDS  # a part no version knows: import would refuse it
+        ],
+        "favourites": [
+            {
+                "exercise_id": favourite.exercise_id,
+                "added_at": None if favourite.added_at is None else _time(favourite.added_at),
+                "updated_at": _time(favourite.updated_at),
+            }
+            for favourite in favourites
+            if _is_key(favourite.exercise_id)
         ],
     }
     return json.dumps(body, indent=indent) + "\n"
@@ -212,6 +253,7 @@ def session_to_dict(
         "rating_before": record.rating_before,
         "rating_after": record.rating_after,
         "updated_at": _time(record.updated_at),
+        "speed": record.speed,
         "answers": [
             {
                 "position": answer.position,
@@ -228,12 +270,19 @@ def session_to_dict(
 def parse_document(
     data: object, source: str
 ) -> tuple[list[SessionWithAnswers], list[RememberedRecord]]:
-    """Sessions and remembered names from a JSON export; raises :class:`ImportProblem`.
+    """Sessions and remembered names from a JSON export (a waiting session's document);
+    raises :class:`ImportProblem`."""
+    contents = parse_export(data, source)
+    return contents.sessions, contents.remembered
 
-    Every value is checked against the bounds of a record (records.py), so nothing is
-    imported unless all of it can be stored and read. People's words keep their letters and
-    lose control characters (titles their line breaks too); ids and names that break their
-    rules are refused.
+
+def parse_export(data: object, source: str) -> ExportContents:
+    """Everything in a JSON export; raises :class:`ImportProblem`.
+
+    Every value is checked against the bounds of a record (records.py, plan.py), so nothing
+    is imported unless all of it can be stored and read. People's words keep their letters
+    and lose control characters (titles and plan entries their line breaks too); ids and
+    names that break their rules are refused.
     """
     top = _Reader(data, source)
     if top.get("format", str) != FORMAT:
@@ -247,7 +296,19 @@ def parse_document(
         RememberedRecord(item.name("name"), item.maybe_words("text"), item.time("updated_at"))
         for item in top.items("remembered")
     ]
-    return sessions, remembered
+    plan = [
+        PlanSectionRecord(item.section("section"), item.entries("entries"), item.time("updated_at"))
+        for item in top.items("safety_plan", optional=True)
+    ]
+    if len({part.section for part in plan}) != len(plan):
+        top.fail("safety_plan", "one part of the plan is there twice")
+    favourites = [
+        FavouriteRecord(
+            item.key("exercise_id"), item.maybe_time("added_at"), item.time("updated_at")
+        )
+        for item in top.items("favourites", optional=True)
+    ]
+    return ExportContents(sessions, remembered, plan, favourites)
 
 
 def _parse_session(item: _Reader) -> SessionWithAnswers:
@@ -272,6 +333,7 @@ def _parse_session(item: _Reader) -> SessionWithAnswers:
         rating_before=item.maybe_whole("rating_before", RATING_RANGE),
         rating_after=item.maybe_whole("rating_after", RATING_RANGE),
         updated_at=item.time("updated_at"),
+        speed=item.speed("speed"),
     )
     answers = [
         AnswerRecord(
@@ -334,6 +396,20 @@ class _Reader:
             key, f"expected a number of seconds from 0 to {MAX_SECONDS:.0f}, found {_shown(value)}"
         )
 
+    def speed(self, key: str) -> float:
+        """How much faster than written; an export made before it was kept has none: 1."""
+        value = self.data.get(key)
+        if value is None:
+            return 1.0
+        number = None if isinstance(value, bool) else value
+        if isinstance(number, int | float) and possible_speed(float(number)):
+            return float(number)
+        self.fail(
+            key,
+            f"expected a number from {MIN_SPEED:g} to {MAX_SPEED:g} (1 is the written pace), "
+            f"found {_shown(value)}",
+        )
+
     def _text(self, key: str) -> str:
         text = self.get(key, str)
         try:
@@ -353,10 +429,38 @@ class _Reader:
         """Words shown on one line (a title): line breaks become spaces."""
         return one_line(self._text(key))
 
+    def section(self, key: str) -> str:
+        text = self.data.get(key)
+        if text not in SECTION_IDS:
+            self.fail(key, f"expected one of {', '.join(SECTION_IDS)}, found {_shown(text)}")
+        assert isinstance(text, str)
+        return text
+
+    def entries(self, key: str) -> tuple[str, ...]:
+        """A part of the safety plan: a list of entries, each kept as one printable line."""
+        values = self.get(key, list)
+        if len(values) > MAX_ENTRIES:
+            self.fail(key, f"expected at most {MAX_ENTRIES} entries, found {len(values)}")
+        entries = []
+        for number, value in enumerate(values):
+            where = f"{key}[{number}]"
+            if not isinstance(value, str):
+                self.fail(where, f"expected text, found {_shown(value)}")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                self.fail(where, "holds half a character (an unpaired \\ud800-\\udfff escape)")
+            entry = one_line(value).strip()
+            if len(entry) > MAX_ENTRY_CHARS:
+                self.fail(where, f"expected at most {MAX_ENTRY_CHARS} characters")
+            if entry:
+                entries.append(entry)
+        return tuple(entries)
+
     def key(self, key: str, *, empty: bool = False) -> str:
         """An id or code: refused unless it is one line of printable text."""
         text = self._text(key)
-        if (not text and not empty) or one_line(text) != text or len(text) > MAX_KEY_CHARS:
+        if not _is_key(text, empty=empty):
             self.fail(
                 key,
                 f"expected {'' if empty else 'non-empty '}text on one line, at most "
@@ -391,13 +495,21 @@ class _Reader:
     def maybe_time(self, key: str) -> datetime | None:
         return None if self.data.get(key) is None else self.time(key)
 
-    def items(self, key: str) -> list[_Reader]:
+    def items(self, key: str, *, optional: bool = False) -> list[_Reader]:
+        """The objects of a list; ``optional``: a key older versions do not write."""
+        if optional and self.data.get(key) is None:
+            return []
         values = self.get(key, list)
         prefix = f"{self.path}." if self.path else ""
         return [_Reader(v, self.source, f"{prefix}{key}[{n}]") for n, v in enumerate(values)]
 
 
 _KIND_NAMES: dict[type, str] = {str: "text", list: "a list"}
+
+
+def _is_key(text: str, *, empty: bool = False) -> bool:
+    """Whether ``text`` can be an id or a code: one printable line, not too long."""
+    return (bool(text) or empty) and one_line(text) == text and len(text) <= MAX_KEY_CHARS
 
 
 def _shown(value: object) -> str:
@@ -492,6 +604,8 @@ def _journal_entry(record: SessionRecord, answers: Sequence[AnswerRecord]) -> li
     facts = [outcome_words(record.outcome), f"{round(record.practised_seconds / 60)} min"]
     if record.rating_before is not None or record.rating_after is not None:
         facts.append(f"rating {_rating(record.rating_before)} → {_rating(record.rating_after)}")
+    if record.preview:
+        facts.append(f"a preview at {record.speed:g}× speed, not counted")
     lines = [f"### {started} {_literal(one_line(record.title))}", "", " · ".join(facts), ""]
     for answer in answers:
         prompt = _literal(one_line(answer.prompt))

@@ -107,8 +107,10 @@ class SessionRecorder:
         planned_seconds: float,
         *,
         started_at: datetime | None = None,
+        speed: float = 1.0,
     ) -> str:
-        """Begin recording a practice; returns its session id."""
+        """Begin recording a practice; returns its session id. ``speed`` above 1 (faster than
+        written) makes it a preview: kept and listed, never counted as practice."""
         if self._draft is not None and self._draft.record.outcome == "open":
             previous = self._draft.record
             self.end_early(previous.practised_seconds, previous.steps_reached)
@@ -122,6 +124,7 @@ class SessionRecorder:
             zone_offset=local_offset(start),
             day_start_hour=self._settings.day_start_hour,
             updated_at=utc_now(),
+            speed=speed,
         )
         self._draft = _Draft(record)
         self.problem = None

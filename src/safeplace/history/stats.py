@@ -1,13 +1,14 @@
 """Streaks, the practice calendar, minutes per week and which exercises help.
 
 What the numbers count, in every view (the History screen, `safeplace stats` and `status`):
-practice, that is a completed session or one ended early after at least a minute
-(:func:`records.counts_as_practice`), on a day up to today. Days after ``today`` are left out
-(a clock that was wrong, or a practice recorded further east that has not begun here yet).
-Anything else (an early end under a minute, an interrupted session, one in progress, a later
-day) is still listed, by the History screen and `safeplace history`, and marked as not
-counted (:func:`how_it_ended`). Several sessions on one day count once for streaks and fully
-for sessions and minutes.
+practice, that is a completed session or one ended early after at least a minute, played at
+its written pace or slower (:func:`records.counts_as_practice`), on a day up to today. Days
+after ``today`` are left out (a clock that was wrong, or a practice recorded further east that
+has not begun here yet). Anything else (an early end under a minute, an interrupted session,
+one in progress, a later day) is still listed, by the History screen and `safeplace history`,
+and marked as not counted; a session played faster than written (``--speed`` above 1) is
+marked as a preview (:func:`how_it_ended`). Several sessions on one day count once for streaks
+and fully for sessions and minutes.
 
 Streaks and rest days ("gentle mode"): a streak is a run of days from one practice to a later
 one, or to today; it counts the practised days in it (rest days bridge, they do not add).
@@ -36,6 +37,7 @@ HEATMAP_WEEKS = 53
 WEEKLY_WEEKS = 12
 RECENT_DAYS = 30
 NOT_COUNTED = "(not counted)"
+PREVIEW = "(preview)"
 
 
 @dataclass(frozen=True)
@@ -241,8 +243,11 @@ def counted(record: SessionRecord, today: date) -> bool:
 
 
 def how_it_ended(record: SessionRecord, today: date) -> str:
-    """How a listed session ended, marked when it is not in the totals shown beside it."""
+    """How a listed session ended, marked when it is not in the totals shown beside it: as a
+    preview when it was played faster than written, else as not counted."""
     words = outcome_words(record.outcome)
+    if record.preview:
+        return f"{words} {PREVIEW}"
     return words if counted(record, today) else f"{words} {NOT_COUNTED}"
 
 

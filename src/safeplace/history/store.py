@@ -18,6 +18,7 @@ One connection per store, shared by threads under a lock; open one store per pro
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,22 +30,36 @@ from typing import Literal
 from safeplace.history.database import BUSY_TIMEOUT_SECONDS, open_database
 from safeplace.history.days import practice_day_from_ms, to_ms
 from safeplace.history.owners import abandoned_rule
+from safeplace.history.plan import SECTION_IDS, SafetyPlan
 from safeplace.history.records import (
     MAX_SECONDS,
     AnswerRecord,
     DayTotal,
     ExerciseTotal,
+    FavouriteRecord,
     HistoryDump,
     ImportReport,
+    PlanSectionRecord,
     PracticeTotals,
     RememberedRecord,
+    RememberedWords,
     SessionRecord,
     answer_from_row,
+    favourite_from_row,
+    plan_from_records,
+    plan_section_from_row,
     remembered_from_row,
     remembered_words,
+    remembered_words_from_row,
     session_from_row,
 )
-from safeplace.history.words import REMEMBERED_WORDS
+from safeplace.history.words import (
+    FAVOURITES,
+    REMEMBERED_DATED,
+    REMEMBERED_WORDS,
+    SAFETY_PLAN,
+    favourite_ids,
+)
 from safeplace.text import one_line
 
 
@@ -55,11 +70,11 @@ class UnknownSession(KeyError):
 _COLUMNS = (
     "id, exercise_id, title, content_hash, started_ms, utc_offset, tz_name, day_start_hour, "
     "ended_ms, planned_seconds, practised_seconds, outcome, steps_reached, rating_before, "
-    "rating_after, updated_ms"
+    "rating_after, updated_ms, speed"
 )
 _INSERT = (
     f"INSERT INTO sessions ({_COLUMNS}, day_ordinal, counts, owner) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _READ = f"{_COLUMNS}, owner"  # the owner decides, when read, whether an open row is still open
 Saved = Literal["added", "updated", "unchanged"]
@@ -135,6 +150,65 @@ class HistoryStore:
             ).fetchall()
         return [remembered_from_row(row) for row in rows]
 
+    def remembered_with_dates(self) -> list[RememberedWords]:
+        """What is remembered now (forgotten names left out), with when it was given."""
+        with self._lock:
+            rows = self._db.execute(REMEMBERED_DATED).fetchall()
+        return [remembered_words_from_row(row) for row in rows]
+
+    # --- the safety plan and favourites ----------------------------------------------------
+
+    def safety_plan(self) -> SafetyPlan:
+        return plan_from_records(self.plan_sections())
+
+    def plan_sections(self) -> list[PlanSectionRecord]:
+        """Every stored part, emptied ones and unknown ones included (for export)."""
+        with self._lock:
+            rows = self._db.execute(SAFETY_PLAN).fetchall()
+        return [plan_section_from_row(row) for row in rows]
+
+    def save_safety_plan(self, plan: SafetyPlan) -> None:
+        """Keep ``plan``: each part that changed is written, with a newer time than before (the
+        parts that did not change keep theirs, so an import merges part by part)."""
+        with self._write() as db:
+            stored = {
+                record.section: record
+                for record in map(plan_section_from_row, db.execute(SAFETY_PLAN).fetchall())
+            }
+            now = to_ms(self._clock())
+            for section, entries in zip(SECTION_IDS, plan.parts, strict=True):
+                before = stored.get(section)
+                if (before.entries if before else ()) == entries:
+                    continue
+                updated = now if before is None else max(now, to_ms(before.updated_at) + 1)
+                _upsert_section(db, section, entries, updated, newer_only=False)
+
+    def favourites(self) -> frozenset[str]:
+        """The ids of the person's favourite exercises."""
+        with self._lock:
+            rows = self._db.execute(FAVOURITES).fetchall()
+        return favourite_ids(rows)
+
+    def favourite_records(self) -> list[FavouriteRecord]:
+        """Every favourite, those taken off included (for export)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT exercise_id, added_ms, updated_ms FROM favourites ORDER BY exercise_id"
+            ).fetchall()
+        return [favourite_from_row(row) for row in rows]
+
+    def set_favourite(self, exercise_id: str, on: bool) -> None:
+        with self._write() as db:
+            found = db.execute(
+                "SELECT added_ms, updated_ms FROM favourites WHERE exercise_id = ?", (exercise_id,)
+            ).fetchone()
+            if (found[0] is not None if found else False) == on:
+                return  # already so: a favourite keeps the day it was added
+            now = to_ms(self._clock())
+            if found is not None and isinstance(found[1], int):
+                now = max(now, found[1] + 1)
+            _upsert_favourite(db, exercise_id, now if on else None, now, newer_only=False)
+
     # --- reading -------------------------------------------------------------------------
 
     def sessions(
@@ -191,7 +265,13 @@ class HistoryStore:
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                return HistoryDump(self.sessions(), self.all_answers(), self.remembered_records())
+                return HistoryDump(
+                    self.sessions(),
+                    self.all_answers(),
+                    self.remembered_records(),
+                    self.plan_sections(),
+                    self.favourite_records(),
+                )
             finally:
                 self._db.execute("COMMIT")
 
@@ -289,11 +369,14 @@ class HistoryStore:
         self,
         sessions: Iterable[tuple[SessionRecord, Sequence[AnswerRecord]]],
         remembered: Iterable[RememberedRecord] = (),
+        safety_plan: Iterable[PlanSectionRecord] = (),
+        favourites: Iterable[FavouriteRecord] = (),
         *,
         owner: str = "",
     ) -> ImportReport:
         """Save sessions (an import, or sessions that waited in the pending file) in one
-        transaction.
+        transaction, with remembered names, parts of the plan and favourites: for each, the
+        newest wins.
 
         Imported open rows have no owner (``owner`` names the writer of a pending session),
         so they read as interrupted.
@@ -301,12 +384,18 @@ class HistoryStore:
         with self._write() as db:
             saved = [_save(db, record, answers, owner) for record, answers in sessions]
             _remember(db, remembered)
+            for part in safety_plan:
+                _upsert_section(db, part.section, part.entries, to_ms(part.updated_at))
+            for favourite in favourites:
+                added = None if favourite.added_at is None else to_ms(favourite.added_at)
+                _upsert_favourite(db, favourite.exercise_id, added, to_ms(favourite.updated_at))
         return ImportReport(*(saved.count(kind) for kind in ("added", "updated", "unchanged")))
 
     def erase_all(self) -> None:
-        """Delete every session, answer and remembered name, and shrink the file."""
+        """Delete every session, answer, remembered name, part of the plan and favourite, and
+        shrink the file."""
         with self._write() as db:
-            for table in ("answers", "sessions", "remembered"):
+            for table in ("answers", "sessions", "remembered", "safety_plan", "favourites"):
                 db.execute(f"DELETE FROM {table}")
         with self._lock:
             try:  # best effort: secure_delete already overwrote the rows' content
@@ -389,6 +478,33 @@ def _upsert_remembered(db: sqlite3.Connection, name: str, text: str | None, ms: 
     )
 
 
+def _upsert_section(
+    db: sqlite3.Connection,
+    section: str,
+    entries: Sequence[str],
+    ms: int,
+    *,
+    newer_only: bool = True,
+) -> None:
+    newer = "WHERE excluded.updated_ms >= safety_plan.updated_ms" if newer_only else ""
+    db.execute(
+        "INSERT INTO safety_plan VALUES (?, ?, ?) ON CONFLICT (section) DO UPDATE "
+        f"SET entries = excluded.entries, updated_ms = excluded.updated_ms {newer}",
+        (section, json.dumps(list(entries)), ms),
+    )
+
+
+def _upsert_favourite(
+    db: sqlite3.Connection, exercise_id: str, added: int | None, ms: int, *, newer_only: bool = True
+) -> None:
+    newer = "WHERE excluded.updated_ms >= favourites.updated_ms" if newer_only else ""
+    db.execute(
+        "INSERT INTO favourites VALUES (?, ?, ?) ON CONFLICT (exercise_id) DO UPDATE "
+        f"SET added_ms = excluded.added_ms, updated_ms = excluded.updated_ms {newer}",
+        (exercise_id, added, ms),
+    )
+
+
 def _row(record: SessionRecord) -> tuple[object, ...]:
     started = to_ms(record.started_at)
     return (
@@ -408,8 +524,9 @@ def _row(record: SessionRecord) -> tuple[object, ...]:
         record.rating_before,
         record.rating_after,
         to_ms(record.updated_at),
+        record.speed,
         practice_day_from_ms(started, record.utc_offset_seconds, record.day_start_hour).toordinal(),
-        record.counts,
+        record.counts,  # 0 for a preview: practice_totals leaves it out
     )
 
 

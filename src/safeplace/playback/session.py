@@ -19,12 +19,12 @@ time while the process was stopped (:meth:`Session.continued`), which is a pause
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from safeplace.exercise.playable import Moment, Playable
+from safeplace.exercise.playable import Condition, Moment, Option, Playable
 from safeplace.playback.breath import BreathPhase, BreathState, breath_at
 from safeplace.playback.clock import Clock
 from safeplace.playback.timeline import Segment, Timeline, build_timeline
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # Like a music player: "back" restarts the current segment once this far into it (real seconds).
 BACK_RESTARTS_AFTER_SECONDS = 2.0
-MIN_RATING, MAX_RATING = 0, 10
+MIN_RATING = 0
 # Floor for next_boundary_in(): a wake-up a rounding error early must still let time move on.
 MIN_WAKE_SECONDS = 1e-6
 
@@ -91,6 +91,12 @@ class Rated:
 
 
 @dataclass(frozen=True)
+class Chose:
+    segment: Segment
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
 class Finished:
     pass
 
@@ -108,6 +114,7 @@ Event = (
     | Resumed
     | Answered
     | Rated
+    | Chose
     | Finished
     | EndedEarly
 )
@@ -131,6 +138,8 @@ class SessionView:
     hint: str | None
     low: str | None
     high: str | None
+    options: tuple[Option, ...]
+    """A choice's options that apply now (an option's own condition may hide it)."""
     breath: BreathState | None
     elapsed: float
     """Active time since the start (pauses excluded)."""
@@ -140,7 +149,8 @@ class SessionView:
     segment_remaining: float | None
     """None while waiting for the person."""
     remaining_seconds: float
-    """Timed time left in the whole exercise; waits are not counted."""
+    """About how long is left: the rest of the exercise's estimated length (a wait counts
+    a typical answer until it is given), as the library and ``show`` count it."""
     progress: float
     """0..1: timed seconds played plus, for each prompt or rating already passed, the model's
     estimate for it, over the exercise's estimated length. It never goes back while playing
@@ -178,7 +188,8 @@ class Session:
         remembered: Mapping[str, str] = _NO_NAMES,
     ) -> None:
         """``holds`` applies when given an exercise (a timeline already made that choice);
-        ``remembered`` are words kept from earlier sessions, filling {name} placeholders."""
+        ``remembered`` are words kept from earlier sessions, filling {name} placeholders (and
+        {name_when}: when they were given, in words)."""
         if not (math.isfinite(speed) and speed > 0):
             raise ValueError(f"speed must be a positive number, not {speed!r}")
         if isinstance(exercise_or_timeline, Timeline):
@@ -190,7 +201,12 @@ class Session:
         self._clock = clock
         self._segments = self.timeline.segments
         self._known = {**self.exercise.remembered_names, **remembered}
+        self._remembered_before = frozenset(remembered)
         self._remembered: dict[str, str] = {}
+        self._named: dict[str, str] = {}  # this session's answers by name, remembered or not
+        self._chosen: dict[str, tuple[str, ...]] = {}
+        self._rated: dict[str, int] = {}
+        self._choices: list[tuple[Segment, tuple[Option, ...]]] = []
         self._answers: list[tuple[Segment, str]] = []
         self._ratings: list[tuple[Segment, int, Moment]] = []
         self._started_at: float | None = None
@@ -236,7 +252,7 @@ class Session:
             return cursor
         index, start = cursor.index, cursor.start
         while index < len(self._segments):
-            duration = self._segments[index].duration
+            duration = self._segments[index].duration if self._plays(index) else 0.0
             if duration is None or active < start + duration:
                 break
             index, start = index + 1, start + duration
@@ -291,9 +307,47 @@ class Session:
         return dict(self._remembered)
 
     @property
+    def choices(self) -> list[tuple[Segment, tuple[Option, ...]]]:
+        """Each choice made, with the options chosen."""
+        return list(self._choices)
+
+    @property
     def values(self) -> dict[str, str]:
         """What fills {name}: defaults, then earlier sessions, then this session's answers."""
-        return {**self._known, **self._remembered}
+        return {**self._known, **self._named}
+
+    def holds(self, conditions: Sequence[Condition]) -> bool:
+        """Whether every condition holds on what was said so far."""
+        return all(self._holds(condition) for condition in conditions)
+
+    def _holds(self, condition: Condition) -> bool:
+        name = condition.name
+        if condition.subject == "chose":
+            chosen = self._chosen.get(name)
+            if chosen is None:
+                return False
+            return not condition.values or any(v in chosen for v in condition.values)
+        if condition.subject == "rated":
+            value = self._rated.get(name)
+            return (
+                value is not None
+                and (condition.at_least is None or value >= condition.at_least)
+                and (condition.at_most is None or value <= condition.at_most)
+            )
+        if condition.subject == "answered":
+            present = name in self._named
+        else:
+            present = name in self._remembered_before or name in self._remembered
+        return present == condition.exists
+
+    def _plays(self, index: int) -> bool:
+        return self.holds(self._segments[index].part.when)
+
+    def _next_playing(self, index: int) -> int:
+        """``index`` or the first segment after it that plays (``len`` past the end)."""
+        while index < len(self._segments) and not self._plays(index):
+            index += 1
+        return index
 
     def render(self, text: str) -> str:
         """``text`` with its placeholders filled."""
@@ -335,10 +389,10 @@ class Session:
         else:
             segment_start = cursor.start
             played = min(active - segment_start, segment.duration or 0.0)
-            remaining = timeline.timed_seconds - timeline.step_starts[segment.index] - played
-            progress = (timeline.weighted_starts[segment.index] + played) / (
-                timeline.estimated_seconds
-            )
+            # The one length rule: waits count a typical answer, as in the library and show.
+            done = timeline.weighted_starts[segment.index] + played
+            remaining = timeline.estimated_seconds - done
+            progress = done / timeline.estimated_seconds
         segment_elapsed = active - segment_start
         part = segment.part
         return SessionView(
@@ -348,6 +402,7 @@ class Session:
             hint=self._render_optional(part.hint),
             low=self._render_optional(part.low),
             high=self._render_optional(part.high),
+            options=tuple(option for option in part.options if self.holds(option.when)),
             breath=None if segment.breath is None else breath_at(segment.breath, segment_elapsed),
             elapsed=active,
             segment_start=segment_start,
@@ -446,7 +501,10 @@ class Session:
         segment = self._segments[cursor.index]
         into_real = (active - cursor.start) / self.speed
         restart = segment.duration is not None and into_real > BACK_RESTARTS_AFTER_SECONDS
-        target = cursor.index if restart or cursor.index == 0 else cursor.index - 1
+        target = cursor.index
+        if not restart:
+            earlier = [i for i in range(cursor.index) if self._plays(i)]
+            target = earlier[-1] if earlier else cursor.index
         return [*events, *self._enter(target, active)]
 
     def answer(self, text: str) -> list[Event]:
@@ -461,9 +519,42 @@ class Session:
         if answer:
             self._answers.append((segment, answer))
             events.append(Answered(segment, answer))
-            if segment.part.remember is not None:
-                self._remembered[segment.part.remember] = answer
+            self._name_answer(segment, answer)
         return [*events, *self._enter(segment.index + 1, active)]
+
+    def _name_answer(self, segment: Segment, words: str) -> None:
+        part = segment.part
+        if part.name is not None:
+            self._named[part.name] = words
+        if part.remember is not None:
+            self._remembered[part.remember] = words
+            self._named[part.remember] = words
+
+    def choose(self, values: Sequence[str]) -> list[Event]:
+        """Make the choice being shown (the values of the options chosen) and go on: to the
+        section the option leads to, or the next segment. None chosen counts as a skip."""
+        active = self._raw_active(self._now())
+        events = self._advance(active)
+        segment = self._current_waiting("choose")
+        if segment is None:
+            return events
+        offered = [o for o in segment.part.options if self.holds(o.when)]
+        chosen = tuple(o for o in offered if o.value in values)
+        if not segment.part.several:
+            chosen = chosen[:1]
+        target = segment.index + 1
+        # Going back to a choice and choosing again replaces what was chosen there.
+        self._choices = [(s, o) for s, o in self._choices if s is not segment]
+        if chosen:
+            self._choices.append((segment, chosen))
+            events.append(Chose(segment, chosen))
+            if segment.part.name is not None:
+                self._chosen[segment.part.name] = tuple(o.value for o in chosen)
+            self._name_answer(segment, "; ".join(o.text for o in chosen))
+            go = next((o.go for o in chosen if o.go is not None), None)
+            if go is not None:
+                target = self.exercise.sections.get(go, target)
+        return [*events, *self._enter(target, active)]
 
     def keep_draft(self, text: str) -> None:
         """The words in the prompt being shown, as they are written (not yet an answer)."""
@@ -471,17 +562,20 @@ class Session:
             self._draft = (self._cursor.index, text)
 
     def rate(self, value: int) -> list[Event]:
-        """Give the rating being asked for (0..10) and move on."""
+        """Give the rating being asked for (0 to the scale's top) and move on."""
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"a rating is a whole number, not {value!r}")
-        if not MIN_RATING <= value <= MAX_RATING:
-            raise ValueError(f"a rating is {MIN_RATING}..{MAX_RATING}, not {value}")
         active = self._raw_active(self._now())
         events = self._advance(active)
         segment = self._current_waiting("rate")
         if segment is None:
             return events
+        top = segment.part.scale_max
+        if not MIN_RATING <= value <= top:
+            raise ValueError(f"a rating is {MIN_RATING}..{top}, not {value}")
         moment: Moment = segment.moment or "during"
+        if segment.part.name is not None:
+            self._rated[segment.part.name] = value
         self._ratings.append((segment, value, moment))
         events.append(Rated(segment, value, moment))
         return [*events, *self._enter(segment.index + 1, active)]
@@ -523,6 +617,7 @@ class Session:
         events: list[Event] = [
             StepStarted(self._segments[index])
             for index in range(old.index + 1, min(cursor.index, count - 1) + 1)
+            if self._plays(index)
         ]
         if cursor is not old:
             self._cursor = cursor
@@ -537,7 +632,9 @@ class Session:
         return events
 
     def _enter(self, index: int, start: float) -> list[Event]:
-        """Start segment ``index`` at ``start`` on the active axis (or finish past the end)."""
+        """Start segment ``index`` (or the first after it that plays) at ``start`` on the
+        active axis, or finish past the end."""
+        index = self._next_playing(index)
         self._cursor = _Cursor(index, start)
         self._reported_phase = None
         self._draft = None

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from safeplace.history.service import HistoryService
 from safeplace.playback.clock import Clock
 from safeplace.settings import Settings
-from safeplace.text import one_line
+from safeplace.text import one_line, when_name
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import Library, LoadedExercise
@@ -231,7 +231,7 @@ class SafeplaceApp(App[int]):
             self.clock,
             speed=self.speed,
             holds=self.settings.breath_holds,
-            remembered=self.history.remembered() if exercise.remembered_names else {},
+            remembered=self._remembered() if exercise.remembered_names else {},
         )
         return Practice(
             loaded=loaded,
@@ -241,6 +241,21 @@ class SafeplaceApp(App[int]):
             bell=self.bell_on_phases,
             origin=origin,
         )
+
+    def _remembered(self) -> dict[str, str]:
+        """Remembered words for placeholders, and for each its {name_when}: when it was given."""
+        from safeplace.history.days import local_offset, practice_day, today, when_words
+
+        hour = self.settings.day_start_hour
+        now = self.now()
+        today_ = today(hour, now, zone=now.tzinfo)
+        values: dict[str, str] = {}
+        for entry in self.history.remembered_records():
+            offset, _ = local_offset(entry.given_at, zone=now.tzinfo)
+            given = practice_day(entry.given_at, offset, hour)
+            values[entry.name] = entry.words
+            values[when_name(entry.name)] = when_words(given, today_)
+        return values
 
     def on_history_notice(self, message: HistoryNotice) -> None:
         self.notify(one_line(message.text), timeout=8, markup=False)
@@ -254,6 +269,13 @@ class SafeplaceApp(App[int]):
             self.push_screen(screen)
 
     # -- app-wide actions ----------------------------------------------------------------
+
+    def action_route(self) -> None:
+        """What suits me now: the check-in's routing (the library's w key, the palette)."""
+        from safeplace.ui.screens.route import RouteScreen
+
+        if not isinstance(self.screen, RouteScreen):
+            self.push_screen(RouteScreen())
 
     def action_help(self) -> None:
         from safeplace.ui.screens.help import HelpScreen, key_lines

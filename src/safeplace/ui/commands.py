@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): start any exercise by name, open history, settings or help.
+"""The command palette (ctrl+p): start any exercise by name, open history, settings, help, the
+safety plan or what is remembered.
 
 Titles and summaries come from files: each hit is built as Content, name and help line
 together, so Textual never parses them as markup (it parses a hit's ``help`` string).
@@ -36,6 +37,16 @@ class SafeplaceCommands(Provider):
         yield "Your history", app.action_history, "Streaks, calendar and what helps"
         yield "Settings", app.action_settings, "Theme, motion, bell, streaks, answers"
         yield "Help & safety", app.action_help, "Keys, and people you can reach right now"
+        yield (
+            "Your safety plan",
+            partial(_open, app, "safety_plan"),
+            "What helps, and who you can reach, when things are hard",
+        )
+        yield (
+            "What safeplace remembers",
+            partial(_open, app, "remembered"),
+            "Answers kept for next time, the day you gave them, and forgetting one",
+        )
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():
@@ -48,6 +59,16 @@ class SafeplaceCommands(Provider):
             if score > 0:
                 shown = _prompt(_highlight(matcher, name), help_text)
                 yield Hit(score, shown, command, text=name)
+
+
+def _open(app: SafeplaceApp, screen: str) -> None:
+    """Show the safety plan's editor or what is remembered (unless it is already shown)."""
+    from safeplace.ui.screens.remembered import RememberedScreen
+    from safeplace.ui.screens.safety_plan import SafetyPlanScreen
+
+    kind = {"safety_plan": SafetyPlanScreen, "remembered": RememberedScreen}[screen]
+    if not isinstance(app.screen, kind):
+        app.push_screen(kind())
 
 
 def _prompt(name: Content, help_text: str) -> Content:

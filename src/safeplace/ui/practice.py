@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from safeplace.exercise.library import LoadedExercise
+    from safeplace.exercise.playable import State
     from safeplace.playback.session import Session
     from safeplace.ui.practice_log import PracticeLog
 
@@ -50,18 +51,32 @@ class Practice:
 
     def ratings(self) -> tuple[int | None, int | None]:
         before = after = None
-        for _, value, moment in self.session.ratings:
+        for segment, raw, moment in self.session.ratings:
+            value = segment.part.distress(raw)  # the history's axis: 0 calm to 10 upset
             if moment == "before" and before is None:
                 before = value
             elif moment == "after":
                 after = value
         return before, self.after_rating if self.after_rating is not None else after
 
+    def leads(self) -> tuple[State | None, tuple[str, ...]]:
+        """Where the choices made lead at the end: a state to offer exercises for (the
+        latest chosen), and exercises named to come next."""
+        state: State | None = None
+        named: list[str] = []
+        for _, options in self.session.choices:
+            for option in options:
+                state = option.offer or state
+                if option.next is not None and option.next not in named:
+                    named.append(option.next)
+        return state, tuple(named)
+
     def rating_labels(self) -> tuple[str, str]:
         """The words for 0 and 10 that this exercise's own ratings used."""
         for segment in self.session.timeline.segments:
             part = segment.part
-            if part.low is not None and part.high is not None:
+            same_axis = part.scale_max == 10 and part.better == "low"  # the closing's scale
+            if part.low is not None and part.high is not None and same_axis:
                 return self.session.render(part.low), self.session.render(part.high)
         return "calm", "very upset"
 

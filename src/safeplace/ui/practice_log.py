@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from safeplace.playback.session import (
     Answered,
+    Chose,
     EndedEarly,
     Finished,
     Rated,
@@ -54,19 +55,22 @@ class PracticeLog:
                 exercise = self._loaded.exercise
                 planned = session.timeline.timed_seconds / session.speed
                 self._record = self._history.begin(
-                    self._settings, exercise.id, exercise.title, exercise.content_hash, planned
+                    self._settings,
+                    exercise.id,
+                    exercise.title,
+                    exercise.content_hash,
+                    planned,
+                    speed=session.speed,
                 )
             record = self._record
             if record is None:
                 continue  # nothing before the start
             if isinstance(event, StepStarted):
                 self._keep_time(record, reached, practised)
-            elif isinstance(event, Answered):
-                question = session.render(event.segment.text)
-                remember = event.segment.part.remember
-                record.answer(question, event.text, remember, event.unfinished)
+            elif isinstance(event, Answered | Chose):
+                self._answer(record, session, event)
             elif isinstance(event, Rated) and event.moment in ("before", "after"):
-                record.rate(event.moment, event.value)
+                record.rate(event.moment, event.segment.part.distress(event.value))
             elif isinstance(event, Finished):
                 self._over = True
                 record.finish(practised, reached)
@@ -76,6 +80,19 @@ class PracticeLog:
         due = practised - self._saved_seconds >= SAVE_EVERY_SECONDS
         if self._record is not None and not self._over and due:
             self._keep_time(self._record, reached, practised)
+
+    @staticmethod
+    def _answer(record: PracticeRecord, session: Session, event: Answered | Chose) -> None:
+        """An answer goes to the history unless its step keeps it for the session only."""
+        part = event.segment.part
+        if part.keep == "session":
+            return
+        question = session.render(event.segment.text)
+        if isinstance(event, Chose):
+            words = "; ".join(option.text for option in event.options)
+            record.answer(question, words, part.remember, False)
+        else:
+            record.answer(question, event.text, part.remember, event.unfinished)
 
     def rate_after(self, value: int) -> None:
         """The closing screen's rating; the history takes it after the end."""

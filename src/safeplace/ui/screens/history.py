@@ -44,7 +44,10 @@ class HistoryScreen(SafeplaceScreen[None]):
             yield Static("What helps", classes="history-heading")
             yield Static("", id="helps-note")
             yield DataTable(id="helps", cursor_type="row", zebra_stripes=True)
-            yield Static("Sessions", classes="history-heading")
+            yield Static(
+                Content.assemble("Sessions", ("  Enter opens one", "dim")),
+                classes="history-heading",
+            )
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer(show_command_palette=False)
 
@@ -121,6 +124,8 @@ class HistoryScreen(SafeplaceScreen[None]):
                 f"{before} → {after}",
                 key=record.id,
             )
+        if sessions:  # Enter opens the newest session; the top of the page stays in view
+            table.focus(scroll_visible=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "sessions" or event.row_key.value is None:

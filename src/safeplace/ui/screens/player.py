@@ -9,6 +9,7 @@ it goes, or when another practice takes its place (:meth:`PlayerScreen.end_pract
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from safeplace.playback.session import (
+    Chose,
     EndedEarly,
     Finished,
     PhaseChanged,
@@ -32,9 +34,11 @@ from safeplace.ui.widgets.pacer import Pacer, phase_name
 from safeplace.ui.widgets.progress import ProgressLine
 
 if TYPE_CHECKING:
-    from textual.widgets import TextArea
+    from textual.widgets import Input, TextArea
 
+    from safeplace.exercise.playable import Part
     from safeplace.ui.practice import Practice
+    from safeplace.ui.widgets.choice import ChoiceList
     from safeplace.ui.widgets.rating import RatingScale
 
 # Repaints per second for each motion level; the session's clock decides everything else.
@@ -44,6 +48,8 @@ STEP_TEXT_IDS = ("step-intro", "step-text", "step-count")
 PAUSED = "Paused\n\nTake all the time you need.\nPress space to go on, or escape to stop."
 WORDS_KEPT = "What you have written here is kept as an unfinished answer."
 WORDS_LOST = "What you have written here will not be kept: your settings keep no answers."
+WORDS_SESSION = "What you have written here is for this session only: it is not kept."
+TIME_UP = "Time is up. Finish your thought if you like, then go on."
 
 
 class PlayerScreen(SafeplaceScreen[None]):
@@ -88,7 +94,7 @@ class PlayerScreen(SafeplaceScreen[None]):
         # The first step's class is there from the start: each class change restyles the
         # whole screen, and the first frame should not wait for one.
         first = practice.session.timeline.segments[0]
-        step = _step_classes(first.kind, first.text)
+        step = _step_classes(first.part, first.text)
         super().__init__(classes=" ".join([f"-motion-{practice.motion}", *step]))
         self.practice = practice
         self.session: Session = practice.session
@@ -100,6 +106,12 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._shown_texts: dict[str, str] = {}
         self._shown_problem: str | None = None
         self._stops = ContinueWatch(lambda: self.session.last_read, self._continued)
+        # Inputs are mounted when first needed (see _answer_box and the like).
+        self._answer: TextArea | None = None
+        self._answer_line: Input | None = None
+        self._rating: RatingScale | None = None
+        self._choice: ChoiceList | None = None
+        self._paused_for_size = False
 
     def compose(self) -> ComposeResult:
         # The first step is drawn as composed: its words are in the first frame, with no
@@ -126,9 +138,6 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._pacer = self.query_one(Pacer)
         self._progress = self.query_one(ProgressLine)
         self._time_left = self.query_one("#time-left", Static)
-        self._answer: TextArea | None = None
-        self._rating: RatingScale | None = None
-        self._paused_for_size = False
         self._pacer.motion = self.practice.motion
         self._handle(self.session.start())
         self._repaint = self.set_interval(1 / REPAINT_HZ[self.practice.motion], self.catch_up)
@@ -188,6 +197,8 @@ class PlayerScreen(SafeplaceScreen[None]):
                 return
             elif isinstance(event, StepStarted):
                 self._shown_segment = None
+            elif isinstance(event, Chose) and any(option.help for option in event.options):
+                self.call_later(self.action_help)  # once the next step is drawn
         if self.is_attached:
             self._render_view(self.session.view())
             self._schedule_boundary()
@@ -220,6 +231,8 @@ class PlayerScreen(SafeplaceScreen[None]):
                 cycle=(breath.cycle_index + 1, breath.cycles),
             )
         self._progress.show(view.progress)
+        if view.segment.part.countdown:
+            self._show_text("step-count", _step_texts(view)[2])
         time_left = _time_left(view)
         if time_left != self._shown_time_left:  # an update re-lays out the screen: only on change
             self._shown_time_left = time_left
@@ -249,31 +262,52 @@ class PlayerScreen(SafeplaceScreen[None]):
         segment = view.segment
         kind = segment.kind
         # At most one class change per step (each change restyles the screen).
-        step = _step_classes(kind, view.text)
-        kept = [n for n in self.classes if not n.startswith("-kind-") and n != "-no-note"]
+        step = _step_classes(segment.part, view.text)
+        kept = [n for n in self.classes if not n.startswith("-kind-") and n not in STEP_FLAGS]
         if set(self.classes) != {*kept, *step}:
             self.set_classes([*kept, *step])
+        part = segment.part
+        one_line = kind == "prompt" and part.one_line
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
-        if self._answer is not None:
-            self._answer.disabled = kind != "prompt"
-        if self._rating is not None:
-            self._rating.disabled = kind != "rate"
+        for widget, shown in (
+            (self._answer, kind == "prompt" and not one_line),
+            (self._answer_line, one_line),
+            (self._rating, kind == "rate"),
+            (self._choice, kind == "choose"),
+        ):
+            if widget is not None:
+                widget.disabled = not shown
         for widget_id, text in zip(STEP_TEXT_IDS, _step_texts(view), strict=True):
-            if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
-                self._shown_texts[widget_id] = text
-                self.query_one(f"#{widget_id}", Static).update(literal(text))
-        if kind == "prompt":
+            self._show_text(widget_id, text)
+        hint = literal(view.hint or "Write as much or as little as you like.")
+        if one_line:
+            line = self._line_box()
+            line.value = ""
+            line.placeholder = view.hint or "A word or a few"  # an Input shows it as plain text
+            line.focus()
+        elif kind == "prompt":
             answer = self._answer_box()
             answer.text = ""
-            answer.placeholder = literal(view.hint or "Write as much or as little as you like.")
+            answer.placeholder = hint
             answer.focus()
         elif kind == "rate":
             rating = self._rating_scale()
             rating.low, rating.high = view.low or "calm", view.high or "very upset"
+            rating.top = part.scale_max
             rating.value = None
             rating.focus()
+        elif kind == "choose":
+            choice = self._choice_list()
+            choice.offer(view.options, several=part.several)
+            self._show_text("step-count", choice.hint)
+            choice.focus()
         else:
             self.set_focus(None)
+
+    def _show_text(self, widget_id: str, text: str) -> None:
+        if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
+            self._shown_texts[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(literal(text))
 
     def on_resize(self) -> None:
         self._check_size()
@@ -328,6 +362,41 @@ class PlayerScreen(SafeplaceScreen[None]):
             self.query_one("#stage").mount(self._answer)
         return self._answer
 
+    def _line_box(self) -> Input:
+        """The one-line answer, mounted at the first short prompt: Enter goes on."""
+        if self._answer_line is None:
+            from textual.widgets import Input
+
+            self._answer_line = Input(id="answer-line", max_length=300)
+            self._answer_line.cursor_blink = self.safeplace.cursor_blink
+            self.query_one("#stage").mount(self._answer_line)
+        return self._answer_line
+
+    def _choice_list(self) -> ChoiceList:
+        """The options of a choice, mounted at the first one."""
+        if self._choice is None:
+            from safeplace.ui.widgets.choice import ChoiceList
+
+            self._choice = ChoiceList(id="choice")
+            self.query_one("#stage").mount(self._choice, before="#step-count")
+        return self._choice
+
+    def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
+        message.stop()
+        if self.session.view().segment.kind == "choose":
+            self._handle(self.session.choose(message.values))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit_line(event.value)
+
+    def _submit_line(self, words: str) -> None:
+        if self.session.view().segment.kind == "prompt":
+            self._handle(self.session.answer(words) if words.strip() else self.session.next())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.session.keep_draft(event.value)
+
     def _rating_scale(self) -> RatingScale:
         """The 0-10 scale, mounted at the first rating."""
         if self._rating is None:
@@ -339,7 +408,9 @@ class PlayerScreen(SafeplaceScreen[None]):
 
     def action_submit_answer(self) -> None:
         view = self.session.view()
-        if view.segment.kind == "prompt" and self._answer is not None:
+        if view.segment.part.one_line and self._answer_line is not None:
+            self._submit_line(self._answer_line.value)
+        elif view.segment.kind == "prompt" and self._answer is not None:
             # ctrl+s is a priority key: it can overtake keys typed just before it that still
             # wait in the box's queue (a paste, keys batched over a slow link). Reading the
             # text from that queue, after them, keeps every word.
@@ -379,9 +450,13 @@ class PlayerScreen(SafeplaceScreen[None]):
 
     def _words_note(self, view: SessionView) -> str | None:
         """What stopping does to words written in the prompt shown, if there are any."""
-        answer = self._answer
-        if view.segment.kind != "prompt" or answer is None or not answer.text.strip():
+        part = view.segment.part
+        line, box = self._answer_line, self._answer
+        words = (line.value if line else "") if part.one_line else (box.text if box else "")
+        if view.segment.kind != "prompt" or not words.strip():
             return None
+        if part.keep == "session":
+            return WORDS_SESSION
         return WORDS_KEPT if self.safeplace.settings.keep_answers else WORDS_LOST
 
     def action_ground(self) -> None:
@@ -417,17 +492,39 @@ class PlayerScreen(SafeplaceScreen[None]):
         return True
 
 
-def _step_classes(kind: str, text: str) -> list[str]:
-    """The screen's classes for a step: its kind, and whether it has words of its own."""
-    return [f"-kind-{kind}", *(["-no-note"] if not text.strip() else [])]
+STEP_FLAGS = ("-no-note", "-one-line")
+
+
+def _step_classes(part: Part, text: str) -> list[str]:
+    """The screen's classes for a step: its kind, whether it has words of its own, and
+    whether its answer is one line."""
+    flags = (not text.strip(), part.kind == "prompt" and part.one_line)
+    return [f"-kind-{part.kind}", *(flag for flag, on in zip(STEP_FLAGS, flags, strict=True) if on)]
 
 
 def _step_texts(view: SessionView) -> tuple[str, str, str]:
-    """Intro, text and count of the step in ``view`` (see STEP_TEXT_IDS)."""
+    """Intro, text and count of the step in ``view`` (see STEP_TEXT_IDS); a counted-down
+    step shows its time left as its count."""
     segment = view.segment
+    part = segment.part
+    count = _countdown(view) if part.countdown else ""
     if segment.kind != "item":
-        return "", view.text, ""
-    return view.intro or "", view.text, f"{segment.item_number} of {segment.item_count}"
+        return "", view.text, count
+    place = f"{segment.item_number} of {segment.item_count}"
+    return view.intro or "", view.text, f"{place} · {count}" if count else place
+
+
+def _countdown(view: SessionView) -> str:
+    part = view.segment.part
+    if part.writing_seconds is not None:  # a timed prompt still waits once time is up
+        left = part.writing_seconds - view.segment_elapsed
+        return TIME_UP if left <= 0 else f"{_clock(left)} left to write"
+    return _clock(view.segment_remaining or 0.0)
+
+
+def _clock(seconds: float) -> str:
+    whole = max(0, math.ceil(seconds - 1e-9))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _time_left(view: SessionView) -> str:

@@ -25,6 +25,8 @@ class SessionDetail(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q", "dismiss", "close", id="detail.close"),
+        # A modal cuts off the app's keys: help and safety is here too.
+        Binding("question_mark,f1", "app.help", "help", id="detail.help"),
     ]
 
     def __init__(self, record: SessionRecord) -> None:
@@ -37,7 +39,8 @@ class SessionDetail(ModalScreen[None]):
         lines = [
             f"{started}",
             f"{record.practised_seconds / 60:.1f} of {record.planned_seconds / 60:.0f} min"
-            f" · {outcome_words(record.outcome)}",
+            f" · {outcome_words(record.outcome)}"
+            + (f" · a preview at {record.speed:g}× speed, not counted" if record.preview else ""),
         ]
         if record.rating_before is not None or record.rating_after is not None:
             before = "–" if record.rating_before is None else record.rating_before

@@ -1,9 +1,10 @@
-"""A 0-10 rating usable with digits, the up and down arrows, and Enter."""
+"""A rating from 0 to 10 (or 100) usable with digits, the up and down arrows, and Enter."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -13,9 +14,13 @@ from textual.widget import Widget
 from safeplace.text import one_line
 from safeplace.ui.widgets.layout import append_centred
 
+# On a 0-100 scale the arrows move this far; digits give any value.
+STEP_ON_100 = 5
+BAR_WIDTH = 41
+
 
 class RatingScale(Widget, can_focus=True):
-    """Eleven cells, 0 to 10; the chosen one is highlighted."""
+    """Eleven cells, 0 to 10, the chosen one highlighted; or a bar from 0 to 100."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"rating--chosen", "rating--cell", "rating--label"}
     DEFAULT_CSS = """
@@ -43,23 +48,33 @@ class RatingScale(Widget, can_focus=True):
             super().__init__()
             self.value = value
 
-    def __init__(self, low: str = "calm", high: str = "very upset", *, id: str | None = None):
+    def __init__(
+        self,
+        low: str = "calm",
+        high: str = "very upset",
+        *,
+        top: int = 10,
+        id: str | None = None,
+    ):
         super().__init__(id=id)
         self.low = low
         self.high = high
-        self._last_digit_one = False
+        self.top = top
+        self._typing = False  # the last key was a digit: the next one may extend the number
 
     def action_move(self, step: int) -> None:
-        start = 5 if self.value is None else self.value
-        self.value = max(0, min(10, start + step if self.value is not None else start))
+        self._typing = False
+        if self.value is None:
+            self.value = self.top // 2
+            return
+        size = 1 if self.top == 10 else STEP_ON_100
+        self.value = max(0, min(self.top, self.value + step * size))
 
     def action_set(self, digit: int) -> None:
-        # "1" then "0" makes 10: the only two-digit value.
-        if digit == 0 and self._last_digit_one and self.value == 1:
-            self.value = 10
-        else:
-            self.value = digit
-        self._last_digit_one = digit == 1
+        # Digits typed in a row make one number while it fits the scale ("1", "0" is 10).
+        longer = (self.value or 0) * 10 + digit
+        self.value = longer if self._typing and longer <= self.top else digit
+        self._typing = True
 
     def action_choose(self) -> None:
         if self.value is not None:
@@ -70,6 +85,8 @@ class RatingScale(Widget, can_focus=True):
         cell = self.get_component_rich_style("rating--cell")
         label = self.get_component_rich_style("rating--label")
         width = self.size.width
+        if self.top != 10:
+            return self._render_bar(width, chosen, label)
         scale_width = 10 * 3 + 4 + 10  # ten " n " cells, " 10 ", and the gaps between them
         left = max(0, (width - scale_width) // 2)
         text = Text(no_wrap=True)
@@ -84,6 +101,29 @@ class RatingScale(Widget, can_focus=True):
         gap = max(1, scale_width - len(ends[0]) - len(ends[1]))
         append_centred(text, ends[0] + " " * gap + ends[1], width, label)
         text.append("\n")
-        hint = "Enter to keep this" if self.value is not None else "type a number, or use ↑ ↓"
-        append_centred(text, hint, width, label)
+        append_centred(text, self._hint(), width, label)
+        return text
+
+    def _hint(self) -> str:
+        return "Enter to keep this" if self.value is not None else "type a number, or use ↑ ↓"
+
+    def _render_bar(self, width: int, chosen: Style, label: Style) -> Text:
+        """0 to ``top`` as a bar with a marker, and the value."""
+        text = Text(no_wrap=True)
+        bar = ["─"] * BAR_WIDTH
+        if self.value is not None:
+            bar[round(self.value * (BAR_WIDTH - 1) / self.top)] = "●"
+        shown = "  ?" if self.value is None else f"{self.value:>3}"
+        line = Text(f"0 {''.join(bar)} {self.top}   ", style=label)
+        line.append(f" {shown} ", style=chosen if self.value is not None else label)
+        left = max(0, (width - line.cell_len) // 2)
+        text.append(" " * left)
+        text.append_text(line)
+        text.append(" " * max(0, width - left - line.cell_len))
+        text.append("\n")
+        ends = f"0 {one_line(self.low)}", f"{one_line(self.high)} {self.top}"
+        gap = max(1, BAR_WIDTH + 6 - len(ends[0]) - len(ends[1]))
+        append_centred(text, ends[0] + " " * gap + ends[1], width, label)
+        text.append("\n")
+        append_centred(text, self._hint(), width, label)
         return text
