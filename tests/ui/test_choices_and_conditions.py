@@ -220,3 +220,20 @@ async def test_options_lead_to_a_section_to_help_and_to_offers_at_the_end(
         await pilot.press("enter")
         await pilot.pause()
         assert playing(app).practice.loaded.exercise.title == titles[0]
+
+
+@pytest.mark.parametrize("words", ["rain", ""])
+async def test_a_follow_up_and_an_option_appear_only_when_there_was_an_answer(
+    build_app: AppFactory, catch_up: CatchUp, clock: FakeClock, words: str
+) -> None:
+    app = build_app("answered")
+    async with app.run_test() as pilot:
+        await pilot.press(*words, "enter")
+        await pilot.pause()
+        expected = "You wrote rain." if words else "Nothing written, and that is fine."
+        assert step_text(app) == expected
+        clock.advance(5)
+        await catch_up(pilot)
+        options = cast(PlayerScreen, app.screen).session.view().options
+        texts = [option.text for option in options]
+        assert texts == (["Rest", "Say more about rain"] if words else ["Rest"])

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
+
 from safeplace.exercise.playable import Condition, Moment, Option, Playable
 from safeplace.playback.breath import BreathPhase, BreathState, breath_at
 from safeplace.playback.clock import Clock
@@ -402,7 +404,11 @@ class Session:
             hint=self._render_optional(part.hint),
             low=self._render_optional(part.low),
             high=self._render_optional(part.high),
-            options=tuple(option for option in part.options if self.holds(option.when)),
+            options=tuple(
+                replace(option, text=self.render(option.text))
+                for option in part.options
+                if self.holds(option.when)
+            ),
             breath=None if segment.breath is None else breath_at(segment.breath, segment_elapsed),
             elapsed=active,
             segment_start=segment_start,
@@ -550,7 +556,7 @@ class Session:
             events.append(Chose(segment, chosen))
             if segment.part.name is not None:
                 self._chosen[segment.part.name] = tuple(o.value for o in chosen)
-            self._name_answer(segment, "; ".join(o.text for o in chosen))
+            self._name_answer(segment, "; ".join(self.render(o.text) for o in chosen))
             go = next((o.go for o in chosen if o.go is not None), None)
             if go is not None:
                 target = self.exercise.sections.get(go, target)

@@ -89,7 +89,7 @@ class PracticeLog:
             return
         question = session.render(event.segment.text)
         if isinstance(event, Chose):
-            words = "; ".join(option.text for option in event.options)
+            words = "; ".join(session.render(option.text) for option in event.options)
             record.answer(question, words, part.remember, False)
         else:
             record.answer(question, event.text, part.remember, event.unfinished)
