@@ -38,7 +38,6 @@ def test_before_the_history_opens_a_peek_gives_favourites_plan_and_dates(
         store.set_remembered("cue_word", "harbour")
     assert service.favourites() == {"box-breathing"}  # not released: the history is not open
     assert service.safety_plan().entries("people") == ("Sam",)
-    assert list(service.remembered_dates()) == ["cue_word"]
     assert [(e.name, e.words) for e in service.remembered_records()] == [("cue_word", "harbour")]
 
 
@@ -63,7 +62,6 @@ def test_a_forgotten_answer_is_gone_at_once(paths: Paths, service: HistoryServic
         store.set_remembered("kind_words", "soft")
     service.forget("cue_word")  # the writer is still on hold: nothing written yet
     assert [entry.name for entry in service.remembered_records()] == ["kind_words"]
-    assert service.remembered() == {"kind_words": "soft"}  # no exercise uses it meanwhile
     service.release()
     service.flush()
     with HistoryStore.open(paths.history_db) as store:

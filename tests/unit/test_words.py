@@ -1,11 +1,19 @@
-"""Remembered words are read for the first frame without opening the history."""
+"""Remembered words are read for the first frame without opening the history: the peek the
+history service makes before it opens it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from safeplace.history.records import remembered_words_from_row
 from safeplace.history.store import HistoryStore
-from safeplace.history.words import peek_remembered
+from safeplace.history.words import REMEMBERED_DATED, peek_rows
+
+
+def peek_remembered(db: Path) -> dict[str, str]:
+    return {
+        e.name: e.words for e in map(remembered_words_from_row, peek_rows(db, REMEMBERED_DATED))
+    }
 
 
 def test_the_peek_reads_what_the_history_keeps(tmp_path: Path) -> None:

@@ -11,11 +11,6 @@ from dataclasses import dataclass
 from safeplace.exercise.playable import CATEGORY_ORDER, Playable, State
 
 OFFERED = 3
-STATE_WORDS: dict[State, str] = {
-    "wound-up": "too much",
-    "shut-down": "too little",
-    "steady": "fairly steady",
-}
 _MADE_FOR: dict[State, str] = {
     "wound-up": "For moments of too much",
     "shut-down": "For moments of too little, when things feel far away",

@@ -89,22 +89,6 @@ class HistoryService:
                     self._say(notice)
             return self._store
 
-    def remembered(self) -> dict[str, str]:
-        """Named answers for an exercise's placeholders, without waiting for the history:
-        the open history's, else a peek at its file (the first frame needs them)."""
-        store, paths = self._store, self._paths
-        try:
-            if store is not None:
-                words = store.remembered()
-            else:
-                from safeplace.history.words import peek_remembered
-
-                words = {} if paths is None else peek_remembered(paths.history_db)
-        except Exception:  # history trouble (even a Python without sqlite3) never stops practice
-            return {}
-        forgetting = set(self._forgetting)
-        return {name: text for name, text in words.items() if name not in forgetting}
-
     def remembered_records(self) -> list[RememberedWords]:
         """What is remembered across sessions, with the day each was given."""
         store, paths = self._store, self._paths
@@ -121,10 +105,6 @@ class HistoryService:
             found = []
         forgetting = set(self._forgetting)
         return [entry for entry in found if entry.name not in forgetting]
-
-    def remembered_dates(self) -> dict[str, datetime]:
-        """When each remembered answer was given, by name (for "you chose this on ...")."""
-        return {entry.name: entry.given_at for entry in self.remembered_records()}
 
     def forget(self, name: str) -> None:
         """Forget a remembered answer; it is gone from every read at once, and written on the

@@ -11,12 +11,11 @@ out, and words are printable. The queries are the store's too, so both read the 
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from safeplace.text import NAME_PATTERN, one_line, printable
+from safeplace.text import one_line
 
 REMEMBERED_WORDS = "SELECT name, text FROM remembered WHERE text IS NOT NULL ORDER BY name"
 REMEMBERED_DATED = (
@@ -40,15 +39,6 @@ def peek_rows(history_db: Path, query: str) -> list[tuple[object, ...]]:
             return [tuple(row) for row in connection.execute(query).fetchall()]
         except sqlite3.Error:
             return []
-
-
-def peek_remembered(history_db: Path) -> dict[str, str]:
-    """Named answers kept in ``history_db``, e.g. {"cue_word": "harbour"}; never raises."""
-    return {
-        name: printable(text)
-        for name, text in peek_rows(history_db, REMEMBERED_WORDS)
-        if isinstance(name, str) and re.fullmatch(NAME_PATTERN, name) and isinstance(text, str)
-    }
 
 
 def favourite_ids(rows: Iterable[Sequence[object]]) -> frozenset[str]:

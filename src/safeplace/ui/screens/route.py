@@ -4,7 +4,7 @@ the others offer two or three exercises for that state, with why."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,7 +23,6 @@ PLACES = (
     Option(text="Fairly steady", value="steady"),
     Option(text="Not safe right now", value=NOT_SAFE, help=True),
 )
-STATES: dict[str, State] = {"wound-up": "wound-up", "shut-down": "shut-down", "steady": "steady"}
 
 
 class RouteScreen(ModalScreen[None]):
@@ -56,7 +55,7 @@ class RouteScreen(ModalScreen[None]):
             return
         for old in self.query("#route-offers"):
             old.remove()
-        offers = OffersList(STATES[value], id="route-offers")
+        offers = OffersList(cast(State, value), id="route-offers")  # a place's value is a state
         self.query_one("#route").mount(offers, before="#route-hint")
         self.query_one("#route-text", Static).update(
             "These may suit this moment. Enter starts one; pick none if you like."
