@@ -234,9 +234,9 @@ class PlayerScreen(SafeplaceScreen[None]):
         if view.segment.part.countdown:
             self._show_text("step-count", _step_texts(view)[2])
         time_left = _time_left(view)
-        if time_left != self._shown_time_left:  # an update re-lays out the screen: only on change
+        if time_left != self._shown_time_left:
             self._shown_time_left = time_left
-            self._time_left.update(time_left)
+            self._time_left.update(time_left, layout=False)  # one line, always: no re-layout
         problem = self.practice.log.problem
         if problem != self._shown_problem:
             self._show_problem(problem)

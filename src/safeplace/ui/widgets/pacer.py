@@ -2,21 +2,26 @@
 
 It draws whatever breath state it is given; it keeps no time of its own. With motion
 ``none`` it shows only words and a count, for reduced-motion needs and screen readers.
+
+It draws line by line (Textual's line API) and repaints only the rows that changed: at 10
+breath states a second most of the orb, and all of the words, stay as they were, and each
+kind of row is built once (a calm pacer should not keep a core busy).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from safeplace.playback.breath import BreathPhase
 from safeplace.ui.widgets.contrast import MARK, at_least, component_color
-from safeplace.ui.widgets.layout import append_centred
 
 # Coarse sizes for motion "basic": five steps instead of a smooth swell.
 BASIC_STEPS = 5
@@ -24,6 +29,9 @@ BASIC_STEPS = 5
 MAX_ORB_ROWS = 13
 MIN_ORB_ROWS = 3  # a smaller orb is not worth the words it would push out of sight
 WORD_ROWS = 3  # the gap, the phase word and count, the breath count
+
+Role = Literal["orb", "hold", "cue", "label", "blank"]
+Row = tuple[str, Role]  # what one line shows, and in which style
 
 
 def phase_name(phase: Any) -> str:
@@ -40,7 +48,7 @@ class Pacer(Widget):
         "pacer--label",
     }
     DEFAULT_CSS = """
-    Pacer { height: 1fr; min-height: 3; width: 1fr; content-align: center middle; }
+    Pacer { height: 1fr; min-height: 3; width: 1fr; }
     Pacer > .pacer--orb { color: $primary; }
     Pacer > .pacer--hold { color: $accent; }
     Pacer > .pacer--cue { color: $text; text-style: bold; }
@@ -55,20 +63,27 @@ class Pacer(Widget):
         self._fill = 0.0
         self._shown_count = 0
         self._shown_cycle = (0, 0)
-        self._drawn: tuple[object, ...] = ()
+        self._drawn: list[Row] = []  # the rows on screen, top to bottom
+        self._strips: dict[tuple[Row, int], Strip] = {}  # each kind of row, built once
 
     def show(self, *, phase: Any, size: float, seconds_left: float, cycle: tuple[int, int]) -> None:
-        """Take the breath state; repaint only when what is drawn changes (called at 10 Hz)."""
+        """Take the breath state; repaint only the rows that change (called at 10 Hz)."""
         if self.motion == "basic":
             size = round(size * BASIC_STEPS) / BASIC_STEPS
         self._shown_phase = phase_name(phase)
         self._shown_count = max(1, math.ceil(seconds_left - 1e-6))
         self._shown_cycle = cycle
         self._fill = size
-        drawn = (self._shown_phase, self._shown_count, cycle, self._orb_shape())
-        if drawn != self._drawn:
-            self._drawn = drawn
+        rows = self._rows()
+        if len(rows) != len(self._drawn):
+            self._drawn = rows
             self.refresh()
+            return
+        width = self.size.width
+        changed = [y for y, (new, old) in enumerate(zip(rows, self._drawn)) if new != old]
+        self._drawn = rows
+        if changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     @property
     def cue(self) -> str:
@@ -81,26 +96,51 @@ class Pacer(Widget):
         number, total = self._shown_cycle
         return f"breath {number} of {total}" if total else ""
 
-    def render(self) -> Text:
-        cue_style = self.get_component_rich_style("pacer--cue")
-        label_style = self.get_component_rich_style("pacer--label")
-        width = self.size.width
-        if not self._shows_orb:
-            text = Text(no_wrap=True)
-        else:
-            text = self._orb(width)
-            text.append("\n\n")
-        append_centred(text, self.cue, width, cue_style)
-        text.append("\n")
-        append_centred(text, self.breath_count, width, label_style)
-        return text
+    # -- drawing -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        rows = self._drawn
+        row: Row = rows[y] if y < len(rows) else ("", "blank")
+        key = (row, self.size.width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._strip(*row)
+        return strip
+
+    def on_resize(self) -> None:
+        # The size decides the orb's rows and where the words go: every row is drawn anew
+        # (what was drawn before the resize may already be on screen).
+        self._strips.clear()
+        self._drawn = self._rows()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a new theme: every row is built again in its colours
+
+    def watch_motion(self) -> None:
+        self._drawn = self._rows()
+        self.refresh()
+
+    def _rows(self) -> list[Row]:
+        """Every line of the widget: the orb (if it fits), a gap, the cue and the count, in
+        the middle of the height."""
+        held = self._shown_phase in ("hold", "rest")
+        body: list[Row] = [(_orb_line(row), "hold" if held else "orb") for row in self._shape()]
+        if body:
+            body.append(("", "blank"))
+        body += [(self.cue, "cue"), (self.breath_count, "label")]
+        above = max(0, (self.size.height - len(body)) // 2)
+        below = max(0, self.size.height - above - len(body))
+        blank: Row = ("", "blank")
+        return [blank] * above + body + [blank] * below
 
     @property
     def _shows_orb(self) -> bool:
         """The orb needs room above the words; without it, the words and count stay."""
         return self.motion != "none" and self.size.height >= WORD_ROWS + MIN_ORB_ROWS
 
-    def _orb_shape(self) -> tuple[int, ...]:
+    def _shape(self) -> tuple[int, ...]:
         """Each orb row as 2 x whole cells per side + 1 for a half-cell edge (0 = empty row)."""
         if not self._shows_orb:
             return ()
@@ -118,21 +158,32 @@ class Pacer(Widget):
             shape.append(2 * whole + (1 if half - whole >= 0.5 else 0))
         return tuple(shape)
 
-    def _orb(self, columns: int) -> Text:
-        held = self._shown_phase in ("hold", "rest")
-        color = component_color(self, "pacer--hold" if held else "pacer--orb")
+    def _strip(self, line: str, role: Role) -> Strip:
+        """One row: ``line`` centred in the width, in its role's style, on the background."""
+        width = self.size.width
+        base = self.rich_style
+        if not line:
+            return Strip.blank(width, base)
+        left = max(0, (width - len(line)) // 2)
+        right = max(0, width - left - len(line))
+        segments = [
+            Segment(" " * left, base),
+            Segment(line, base + self._style(role)),
+            Segment(" " * right, base),
+        ]
+        return Strip(segments, width).crop(0, width)
+
+    def _style(self, role: Role) -> Style:
+        if role in ("cue", "label"):
+            return self.get_component_rich_style(f"pacer--{role}")
         # The orb shows in every theme (3:1): a faint theme colour is raised just enough.
+        color = component_color(self, f"pacer--{role}")
         words = component_color(self, "pacer--cue")
         color = at_least(color, self.background_colors[1], MARK, toward=words)
-        style = Style(color=color.rich_color)
-        text = Text(no_wrap=True)
-        shape = self._orb_shape()
-        for index, row in enumerate(shape):
-            whole, edge = divmod(row, 2)
-            # A half-cell edge becomes half blocks on both sides, keeping the orb symmetric.
-            line = ("▐" if edge else "") + "█" * (2 * whole) + ("▌" if edge else "")
-            line = line or " "
-            append_centred(text, line, columns, style)
-            if index < len(shape) - 1:
-                text.append("\n")
-        return text
+        return Style(color=color.rich_color)
+
+
+def _orb_line(row: int) -> str:
+    """A half-cell edge becomes half blocks on both sides, keeping the orb symmetric."""
+    whole, edge = divmod(row, 2)
+    return ("▐" if edge else "") + "█" * (2 * whole) + ("▌" if edge else "")
