@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
@@ -60,7 +61,10 @@ class AppOptions(TypedDict, total=False):
 
 
 class SafeplaceApp(App[int]):
-    CSS_PATH = "app.tcss"
+    # The library is the first screen that `safeplace` alone shows, so its sheet is read with
+    # the app's: a sheet read later (as other screens' are, when first shown) re-parses and
+    # re-applies every rule.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/library.tcss"]
     TITLE = "safeplace"
     COMMANDS = App.COMMANDS | {lambda: _palette_commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,12 +105,14 @@ class SafeplaceApp(App[int]):
     # -- start-up ------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        """With an exercise to play, the player is the first screen: it is laid out and drawn
-        with the app, instead of after a blank screen and a screen switch."""
+        """The first screen, laid out and drawn with the app (instead of after a blank screen
+        and a screen switch): the player with an exercise to play, else the library."""
+        if self.exercise_id is None and self.quick is None:
+            from safeplace.ui.screens.library import LibraryScreen
+
+            return LibraryScreen()
         loaded = self.library.get(self.exercise_id) if self.exercise_id is not None else None
         if self.quick is not None:  # made on the spot: it has no file
-            from pathlib import Path
-
             from safeplace.exercise.library import LoadedExercise
 
             loaded = LoadedExercise(self.quick, Path(), "bundled")
@@ -133,12 +139,7 @@ class SafeplaceApp(App[int]):
         self._install_signal_handlers()
         for notice in self.notices:
             self.notify(one_line(notice), timeout=8, markup=False)  # file names are data
-        if self.quick is not None:
-            return
-        if self.exercise_id is None:
-            from safeplace.ui.screens.library import LibraryScreen
-
-            self.push_screen(LibraryScreen())
+        if self.quick is not None or self.exercise_id is None:
             return
         if self.library.get(self.exercise_id) is None:  # get_default_screen found none
             self.exit(1, message=Text(one_line(f"No exercise with the id '{self.exercise_id}'.")))

@@ -32,7 +32,7 @@ LIST_MIN_WIDTH = 24
 
 
 class LibraryScreen(SafeplaceScreen[None]):
-    CSS_PATH = "library.tcss"  # loaded when first shown
+    # Its sheet, library.tcss, is the app's (SafeplaceApp.CSS_PATH): this is the first screen.
 
     # `w` is kept free for "what suits me now".
     BINDINGS: ClassVar[list[BindingType]] = [
