@@ -8,9 +8,9 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path, PurePath
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from rich.text import Text

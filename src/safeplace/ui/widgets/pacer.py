@@ -80,7 +80,9 @@ class Pacer(Widget):
             self.refresh()
             return
         width = self.size.width
-        changed = [y for y, (new, old) in enumerate(zip(rows, self._drawn)) if new != old]
+        changed = [
+            y for y, (new, old) in enumerate(zip(rows, self._drawn, strict=True)) if new != old
+        ]
         self._drawn = rows
         if changed:
             self.refresh(*(Region(0, y, width, 1) for y in changed))
