@@ -27,6 +27,7 @@ from safeplace.playback.session import (
     SessionView,
     StepStarted,
 )
+from safeplace.ui.asking import WAYS, Asker, Way, Writer, way_of
 from safeplace.ui.screens.base import SafeplaceScreen
 from safeplace.ui.stops import ContinueWatch
 from safeplace.ui.widgets.literal import literal, literal_line
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
     from safeplace.exercise.playable import Part
     from safeplace.ui.practice import Practice
+    from safeplace.ui.widgets.answer import Written
     from safeplace.ui.widgets.choice import ChoiceList
     from safeplace.ui.widgets.rating import RatingScale
 
@@ -106,11 +108,7 @@ class PlayerScreen(SafeplaceScreen[None]):
         self._shown_texts: dict[str, str] = {}
         self._shown_problem: str | None = None
         self._stops = ContinueWatch(lambda: self.session.last_read, self._continued)
-        # Inputs are mounted when first needed (see _answer_box and the like).
-        self._answer: TextArea | None = None
-        self._answer_line: Input | None = None
-        self._rating: RatingScale | None = None
-        self._choice: ChoiceList | None = None
+        self._asking: dict[Way, Asker] = {}  # mounted when first needed (see _asker)
         self._paused_for_size = False
 
     def compose(self) -> ComposeResult:
@@ -260,49 +258,39 @@ class PlayerScreen(SafeplaceScreen[None]):
 
     def _show_segment(self, view: SessionView) -> None:
         segment = view.segment
-        kind = segment.kind
         # At most one class change per step (each change restyles the screen).
         step = _step_classes(segment.part, view.text)
         kept = [n for n in self.classes if not n.startswith("-kind-") and n not in STEP_FLAGS]
         if set(self.classes) != {*kept, *step}:
             self.set_classes([*kept, *step])
-        part = segment.part
-        one_line = kind == "prompt" and part.one_line
+        way = way_of(segment.part)
         # Hidden inputs must not take focus (tab would send keys into an invisible box).
-        for widget, shown in (
-            (self._answer, kind == "prompt" and not one_line),
-            (self._answer_line, one_line),
-            (self._rating, kind == "rate"),
-            (self._choice, kind == "choose"),
-        ):
-            if widget is not None:
-                widget.disabled = not shown
+        for shown, asker in self._asking.items():
+            asker.disabled = shown != way
         for widget_id, text in zip(STEP_TEXT_IDS, _step_texts(view), strict=True):
             self._show_text(widget_id, text)
-        hint = literal(view.hint or "Write as much or as little as you like.")
-        if one_line:
-            line = self._line_box()
-            line.value = ""
-            line.placeholder = view.hint or "A word or a few"  # an Input shows it as plain text
-            line.focus()
-        elif kind == "prompt":
-            answer = self._answer_box()
-            answer.text = ""
-            answer.placeholder = hint
-            answer.focus()
-        elif kind == "rate":
-            rating = self._rating_scale()
-            rating.low, rating.high = view.low or "calm", view.high or "very upset"
-            rating.top = part.scale_max
-            rating.value = None
-            rating.focus()
-        elif kind == "choose":
-            choice = self._choice_list()
-            choice.offer(view.options, several=part.several)
-            self._show_text("step-count", choice.hint)
-            choice.focus()
-        else:
+        if way is None:
             self.set_focus(None)
+            return
+        asker = self._asker(way)
+        line = asker.ask(view)
+        if line is not None:
+            self._show_text("step-count", line)
+        asker.focus()
+
+    def _asker(self, way: Way) -> Asker:
+        """The widget for this way of answering, mounted the first time a step needs it."""
+        asker = self._asking.get(way)
+        if asker is None:
+            stage = self.query_one("#stage")
+            asker = self._asking[way] = WAYS[way](stage, self.safeplace.cursor_blink)
+        return asker
+
+    def _writer(self) -> Writer | None:
+        """The box of the prompt shown, if a prompt is shown."""
+        way = way_of(self.session.view().segment.part)
+        asker = None if way is None else self._asking.get(way)
+        return asker if isinstance(asker, Writer) else None
 
     def _show_text(self, widget_id: str, text: str) -> None:
         if self._shown_texts.get(widget_id) != text:  # an update re-lays out the screen
@@ -351,81 +339,30 @@ class PlayerScreen(SafeplaceScreen[None]):
         if self.session.view().is_waiting:
             self._handle(self.session.next())
 
-    def _answer_box(self) -> TextArea:
-        """The answer box, mounted at the first prompt: most exercises never ask one, and
-        a text area is among the costliest widgets to load and style."""
-        if self._answer is None:
-            from textual.widgets import TextArea
-
-            self._answer = TextArea("", id="answer", soft_wrap=True, tab_behavior="focus")
-            self._answer.cursor_blink = self.safeplace.cursor_blink
-            self.query_one("#stage").mount(self._answer)
-        return self._answer
-
-    def _line_box(self) -> Input:
-        """The one-line answer, mounted at the first short prompt: Enter goes on."""
-        if self._answer_line is None:
-            from textual.widgets import Input
-
-            self._answer_line = Input(id="answer-line", max_length=300)
-            self._answer_line.cursor_blink = self.safeplace.cursor_blink
-            self.query_one("#stage").mount(self._answer_line)
-        return self._answer_line
-
-    def _choice_list(self) -> ChoiceList:
-        """The options of a choice, mounted at the first one."""
-        if self._choice is None:
-            from safeplace.ui.widgets.choice import ChoiceList
-
-            self._choice = ChoiceList(id="choice")
-            self.query_one("#stage").mount(self._choice, before="#step-count")
-        return self._choice
-
     def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
         message.stop()
         if self.session.view().segment.kind == "choose":
             self._handle(self.session.choose(message.values))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit_line(event.value)
-
-    def _submit_line(self, words: str) -> None:
-        if self.session.view().segment.kind == "prompt":
-            self._handle(self.session.answer(words) if words.strip() else self.session.next())
+    def on_written(self, message: Written) -> None:
+        message.stop()
+        view = self.session.view()
+        if view.segment.index != message.index or view.segment.kind != "prompt":
+            return  # moved on meanwhile (a second ctrl+s): this prompt is done
+        text = message.text
+        self._handle(self.session.answer(text) if text.strip() else self.session.next())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.session.keep_draft(event.value)
 
-    def _rating_scale(self) -> RatingScale:
-        """The 0-10 scale, mounted at the first rating."""
-        if self._rating is None:
-            from safeplace.ui.widgets.rating import RatingScale
-
-            self._rating = RatingScale(id="rating")
-            self.query_one("#stage").mount(self._rating)
-        return self._rating
-
     def action_submit_answer(self) -> None:
-        view = self.session.view()
-        if view.segment.part.one_line and self._answer_line is not None:
-            self._submit_line(self._answer_line.value)
-        elif view.segment.kind == "prompt" and self._answer is not None:
-            # ctrl+s is a priority key: it can overtake keys typed just before it that still
-            # wait in the box's queue (a paste, keys batched over a slow link). Reading the
-            # text from that queue, after them, keeps every word.
-            self._answer.call_later(self._submit_answer, view.segment.index)
+        writer = self._writer()
+        if writer is not None:
+            writer.submit()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Words being written are kept by the session, so however it ends they are not lost."""
         self.session.keep_draft(event.text_area.text)
-
-    def _submit_answer(self, index: int) -> None:
-        view = self.session.view()
-        if view.segment.index != index or self._answer is None:
-            return  # moved on meanwhile (a second ctrl+s): this prompt is done
-        text = self._answer.text
-        self._handle(self.session.answer(text) if text.strip() else self.session.next())
 
     def on_rating_scale_chosen(self, message: RatingScale.Chosen) -> None:
         message.stop()
@@ -451,9 +388,8 @@ class PlayerScreen(SafeplaceScreen[None]):
     def _words_note(self, view: SessionView) -> str | None:
         """What stopping does to words written in the prompt shown, if there are any."""
         part = view.segment.part
-        line, box = self._answer_line, self._answer
-        words = (line.value if line else "") if part.one_line else (box.text if box else "")
-        if view.segment.kind != "prompt" or not words.strip():
+        writer = self._writer()
+        if writer is None or not writer.written.strip():
             return None
         if part.keep == "session":
             return WORDS_SESSION

@@ -4,7 +4,7 @@ space marks options and Enter goes on with the ones marked (or the highlighted o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -15,6 +15,9 @@ from textual.widgets.option_list import Option
 from safeplace.exercise.playable import MAX_OPTIONS
 from safeplace.exercise.playable import Option as ChoiceOption
 from safeplace.text import one_line
+
+if TYPE_CHECKING:
+    from safeplace.playback.session import SessionView
 
 
 class ChoiceList(OptionList):
@@ -38,6 +41,11 @@ class ChoiceList(OptionList):
         self._choices: tuple[ChoiceOption, ...] = ()
         self._several = False
         self._marked: set[str] = set()
+
+    def ask(self, view: SessionView) -> str | None:
+        """A choice step: its options, none marked; the line under it says how to choose."""
+        self.offer(view.options, several=view.segment.part.several)
+        return self.hint
 
     def offer(self, options: Sequence[ChoiceOption], *, several: bool) -> None:
         self._choices, self._several, self._marked = tuple(options), several, set()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -13,6 +13,9 @@ from textual.widget import Widget
 
 from safeplace.text import one_line
 from safeplace.ui.widgets.layout import append_centred
+
+if TYPE_CHECKING:
+    from safeplace.playback.session import SessionView
 
 # On a 0-100 scale the arrows move this far; digits give any value.
 STEP_ON_100 = 5
@@ -61,6 +64,13 @@ class RatingScale(Widget, can_focus=True):
         self.high = high
         self.top = top
         self._typing = False  # the last key was a digit: the next one may extend the number
+
+    def ask(self, view: SessionView) -> str | None:
+        """A rating step: its own ends and scale, and no value until the person gives one."""
+        self.low, self.high = view.low or "calm", view.high or "very upset"
+        self.top = view.segment.part.scale_max
+        self.value = None
+        return None
 
     def action_move(self, step: int) -> None:
         self._typing = False
