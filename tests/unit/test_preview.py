@@ -8,6 +8,8 @@ The commands run as a person runs them: the installed `safeplace`, with SAFEPLAC
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sqlite3
@@ -96,6 +98,8 @@ def test_a_preview_is_listed_as_one_and_counts_for_nothing(paths: Paths) -> None
     assert (session["speed"], session["outcome"]) == (20.0, "completed")
     journal = safeplace("export", "--format", "markdown").stdout
     assert "a preview at 20× speed, not counted" in journal
+    [row] = csv.DictReader(io.StringIO(safeplace("export", "--format", "csv").stdout))
+    assert (row["speed"], row["outcome"]) == ("20", "completed")
 
     practise(paths, 0.5)  # slower than written is practice
     assert counted(stats()) == {

@@ -532,10 +532,11 @@ def _time(moment: datetime) -> str:
 
 # --- CSV -------------------------------------------------------------------------------
 
+# Speed is last: it came with version 2, and the columns before it keep their places.
 CSV_COLUMNS = (
     "id", "practice_day", "local_started_at", "tz_name", "exercise_id", "title", "outcome",
     "planned_seconds", "practised_seconds", "steps_reached", "rating_before", "rating_after",
-    "answers",
+    "answers", "speed",
 )  # fmt: skip
 
 
@@ -558,6 +559,7 @@ def export_csv(dump: HistoryDump, day_start_hour: int) -> str:
             _blank(record.rating_before),
             _blank(record.rating_after),
             len(dump.answers.get(record.id, [])),
+            f"{record.speed:g}",  # above 1: a preview, counted in no total
         ]
         writer.writerow([_cell(str(value)) for value in values])
     return out.getvalue()
