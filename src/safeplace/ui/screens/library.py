@@ -34,16 +34,17 @@ LIST_MIN_WIDTH = 24
 class LibraryScreen(SafeplaceScreen[None]):
     # Its sheet, library.tcss, is the app's (SafeplaceApp.CSS_PATH): this is the first screen.
 
-    # `w` is kept free for "what suits me now".
+    # The footer fits 80 columns: help comes first, and search is said by its box ("(/)").
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "search", id="library.search", tooltip="search the exercises"),
         Binding(
-            "f",
-            "favourite",
-            "favourite",
-            id="library.favourite",
-            tooltip="mark the highlighted exercise as a favourite, or unmark it",
+            "slash",
+            "search",
+            "search",
+            show=False,
+            id="library.search",
+            tooltip="search the exercises",
         ),
+        Binding("question_mark,f1", "app.help", "help", id="library.help", tooltip="help & safety"),
         Binding(
             "g",
             "ground",
@@ -54,13 +55,19 @@ class LibraryScreen(SafeplaceScreen[None]):
         Binding(
             "w",
             "app.route",
-            "what suits me",
+            "suits me",
             id="library.route",
             tooltip="what suits me now: exercises for how you are",
         ),
+        Binding(
+            "f",
+            "favourite",
+            "favourite",
+            id="library.favourite",
+            tooltip="mark the highlighted exercise as a favourite, or unmark it",
+        ),
         Binding("h", "app.history", "history", id="library.history", tooltip="your history"),
         Binding("o", "app.settings", "settings", id="library.settings"),
-        Binding("question_mark,f1", "app.help", "help", id="library.help", tooltip="help & safety"),
         Binding(
             "c",
             "filter('category')",
