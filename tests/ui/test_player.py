@@ -278,6 +278,32 @@ async def test_quitting_mid_exercise_records_it_as_ended_early(
     assert record.practised_seconds >= 60
 
 
+def _orb_colours(pacer: Pacer) -> set[str]:
+    """The colours of the orb's cells as drawn now."""
+    return {
+        str(segment.style.color)
+        for y in range(pacer.size.height)
+        for segment in pacer.render_line(y)
+        if "█" in segment.text and segment.style is not None
+    }
+
+
+async def test_the_pacer_redraws_in_a_theme_chosen_mid_breath(
+    build_app: AppFactory, clock: FakeClock, catch_up: CatchUp
+) -> None:
+    app = build_app("every-kind", theme="textual-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "right")
+        clock.advance(2.5)
+        await catch_up(pilot)
+        pacer = app.screen.query_one(Pacer)
+        dark = _orb_colours(pacer)
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = _orb_colours(pacer)
+        assert dark and light and dark != light
+
+
 async def test_motion_none_shows_words_only(build_app: AppFactory) -> None:
     app = build_app("every-kind", motion="none")
     async with app.run_test() as pilot:
