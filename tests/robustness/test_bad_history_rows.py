@@ -23,6 +23,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import history_seed as seed
+from safeplace.history.exchange import CSV_COLUMNS
 from safeplace.history.store import HistoryStore
 from safeplace.paths import Paths
 
@@ -193,7 +194,8 @@ def test_the_json_export_keeps_every_row_without_control_characters(bad_history:
 
 def test_the_csv_export_keeps_every_row_and_runs_no_formula(bad_history: Path) -> None:
     rows = list(csv.reader(io.StringIO(_run("export", "--format", "csv"))))
-    assert len(rows) == ROWS + 1 and {len(row) for row in rows} == {13}
+    assert len(rows) == ROWS + 1 and {len(row) for row in rows} == {len(CSV_COLUMNS)}
+    assert rows[0] == list(CSV_COLUMNS)
     for row in rows[1:]:
         for cell in row:
             assert not cell.lstrip().startswith(("=", "+", "-", "@", "\t", "\r")), row

@@ -407,7 +407,8 @@ def test_words_typed_into_a_prompt_are_kept_however_it_ends(
     wait_for_row(home)
     if ending == "escape":
         term.keys("Escape")
-        assert "kept as an unfinished answer" in words(term.wait_for("Stop here?"))
+        dialog = term.wait_for("Stop here?", "Keep going")  # drawn to its last line
+        assert "kept as an unfinished answer" in words(dialog)
         term.keys("y")
         term.wait_for("you stopped")
         term.keys("q")
