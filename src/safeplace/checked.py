@@ -15,6 +15,7 @@ undecoded until it is asked for, with the type it must have.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ class _Document(msgspec.Struct):
     """key -> the JSON of [fingerprint, value]"""
 
 
-def fingerprint(path: Path) -> Fingerprint | None:
+def fingerprint(path: str | Path) -> Fingerprint | None:
     """What identifies this version of a file without reading it; None if it cannot be seen."""
     try:
         found = os.stat(path)
@@ -124,13 +125,16 @@ class CheckedCache:
             return
         self._changed = True
 
-    def forget_missing(self, prefix: str) -> None:
+    def forget_missing(self, prefix: str, seen: Collection[str] = ()) -> None:
         """Drop entries under ``prefix`` (followed by a path) whose file is gone, so the
-        cache does not grow forever."""
+        cache does not grow forever. Paths in ``seen`` were just found, so only the others
+        are looked for (a thousand look-ups less at a start with a thousand files)."""
         gone = [
             key
             for key in self._entries
-            if key.startswith(prefix) and not os.path.lexists(key[len(prefix) :])
+            if key.startswith(prefix)
+            and (path := key[len(prefix) :]) not in seen
+            and not os.path.lexists(path)
         ]
         for key in gone:
             del self._entries[key]

@@ -679,3 +679,18 @@ def test_settings_and_exercises_stay_remembered_together(paths: Paths, isolated_
     assert edited["modules"]["safeplace.exercise.loader"] is False  # the exercise is still known
     again = _load_in_a_fresh_process(isolated_home)
     assert again["bell"] is False and again["modules"]["yaml"] is False
+
+
+def test_a_file_that_is_gone_is_forgotten_and_the_others_are_kept(
+    paths: Paths, load: Loader, tmp_path: Path
+) -> None:
+    mine = write(paths.user_exercises / "mine.yaml", exercise_yaml("mine"))
+    gone = write(paths.user_exercises / "gone.yaml", exercise_yaml("gone"))
+    extra = write(tmp_path / "extra" / "other.yaml", exercise_yaml("other"))
+    load_library(paths, [extra.parent], cache=CheckedCache(paths.checked_cache))
+    assert {key_for(mine), key_for(gone), key_for(extra)} <= set(read_cache(paths)["entries"])
+    gone.unlink()
+    load()  # a start without the extra folder: its file is still there, so it is kept
+    entries = set(read_cache(paths)["entries"])
+    assert key_for(gone) not in entries
+    assert {key_for(mine), key_for(extra)} <= entries

@@ -35,8 +35,14 @@ class LoadedExercise:
     """A valid exercise and where it came from."""
 
     exercise: Playable
-    path: Path
+    file: str
+    """Its file, as found. A Path is made only when asked for: making one for each of a
+    thousand files is a good part of a start's time with them."""
     origin: Origin
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 @dataclass
@@ -126,7 +132,8 @@ def load_library(
     (folders or single files). Only the person's files and the extra ones use ``cache``."""
     library = Library()
     if bundled_dir is None:
-        _add_source(library, "bundled", bundled_exercises_dir(), bundled_catalog())
+        catalog = ((str(file), playable) for file, playable in bundled_catalog())
+        _add_source(library, "bundled", bundled_exercises_dir(), catalog)
     else:
         checked = _Checker(cache).each(bundled_dir, library.problems)
         _add_source(library, "bundled", bundled_dir, checked)
@@ -141,7 +148,8 @@ def load_library(
         base = extra if extra.is_dir() else extra.parent
         _add_source(library, "extra", base, check.each(extra, library.problems))
     if cache is not None:
-        cache.forget_missing(_CACHE_PREFIX)
+        found = {path for path, seen in check.seen.items() if seen is not None}
+        cache.forget_missing(_CACHE_PREFIX, found)
         cache.save()
     library._sources = _Sources(paths, tuple(extra_dirs), bundled_dir, cache)
     library._seen = check.seen
@@ -170,7 +178,7 @@ def _fingerprints(roots: Iterable[Path]) -> dict[str, Fingerprint | None]:
     for root in roots:
         absolute = _absolute(root)
         for path in _exercise_files(root, []):
-            seen[absolute(path)] = fingerprint(Path(path))
+            seen[absolute(path)] = fingerprint(path)
     return seen
 
 
@@ -240,35 +248,34 @@ class _Checker:
         self.seen: dict[str, Fingerprint | None] = {}
         """Each file checked, by absolute path, with its fingerprint before it was read."""
 
-    def each(self, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, _Checked]]:
+    def each(self, root: Path, problems: list[Problem]) -> Iterator[tuple[str, _Checked]]:
         absolute = _absolute(root)
         for name in _exercise_files(root, problems):
-            path = Path(name)
-            yield path, self(path, absolute(name))
+            yield name, self(name, absolute(name))
 
-    def __call__(self, path: Path, absolute: str) -> _Checked:
-        current = self.seen[absolute] = fingerprint(path)
+    def __call__(self, name: str, absolute: str) -> _Checked:
+        current = self.seen[absolute] = fingerprint(name)
         cache = self._cache
         if cache is None:
-            return _check(path)
+            return _check(name)
         key = _CACHE_PREFIX + absolute
         remembered = cache.get(key, current, _Remembered)
         if isinstance(remembered, Playable):
             return remembered
         if remembered is not None:
             return [
-                Problem(str(path) if where is None else where, line, col, message)
+                Problem(name if where is None else where, line, col, message)
                 for where, line, col, message in remembered
             ]
-        result = _check(path)
-        cache.put(key, current, _remembered(result, str(path)))
+        result = _check(name)
+        cache.put(key, current, _remembered(result, name))
         return result
 
 
-def _check(path: Path) -> _Checked:
+def _check(name: str) -> _Checked:
     from safeplace.exercise import loader  # PyYAML and pydantic: only when a file is checked
 
-    return loader.check_exercise_file(path)
+    return loader.check_exercise_file(Path(name))
 
 
 def _remembered(result: _Checked, named: str) -> _Remembered:
@@ -279,23 +286,23 @@ def _remembered(result: _Checked, named: str) -> _Remembered:
 
 
 def _add_source(
-    library: Library, origin: Origin, base: Path, checked: Iterable[tuple[Path, _Checked]]
+    library: Library, origin: Origin, base: Path, checked: Iterable[tuple[str, _Checked]]
 ) -> None:
-    seen_here: dict[str, Path] = {}
-    for path, result in checked:
+    seen_here: dict[str, str] = {}
+    for name, result in checked:
         if isinstance(result, list):
             library.problems.extend(result)
             continue
         exercise = result
         if exercise.id in seen_here:
-            shown = _shown_path(seen_here[exercise.id], origin, base)
-            library.problems.append(_duplicate_id(path, exercise.id, shown))
+            shown = _shown_path(Path(seen_here[exercise.id]), origin, base)
+            library.problems.append(_duplicate_id(Path(name), exercise.id, shown))
             continue
-        seen_here[exercise.id] = path
+        seen_here[exercise.id] = name
         earlier = library.exercises.get(exercise.id)
         if earlier is not None:
-            library.notices.append(_replacement_notice(path, origin, base, earlier))
-        library.exercises[exercise.id] = LoadedExercise(exercise, path, origin)
+            library.notices.append(_replacement_notice(Path(name), origin, base, earlier))
+        library.exercises[exercise.id] = LoadedExercise(exercise, name, origin)
 
 
 def _replacement_notice(path: Path, origin: Origin, base: Path, earlier: LoadedExercise) -> str:

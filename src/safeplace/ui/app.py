@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Unpack
 
 from rich.text import Text
@@ -115,7 +115,7 @@ class SafeplaceApp(App[int]):
         if self.quick is not None:  # made on the spot: it has no file
             from safeplace.exercise.library import LoadedExercise
 
-            loaded = LoadedExercise(self.quick, Path(), "bundled")
+            loaded = LoadedExercise(self.quick, "", "bundled")
         if loaded is None:
             return super().get_default_screen()
         from safeplace.ui.screens.player import PlayerScreen
