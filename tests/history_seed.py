@@ -112,6 +112,31 @@ def finish(
     )
 
 
+def practised(
+    store: HistoryStore,
+    exercise_id: str,
+    title: str,
+    started_at: datetime,
+    before: int,
+    after: int,
+) -> str:
+    """A completed five-minute session (in UTC) rated ``before`` and ``after``; its id."""
+    session_id = begin(
+        store,
+        exercise_id,
+        title,
+        "0" * 16,
+        300.0,
+        day_start_hour=4,
+        started_at=started_at,
+        zone_offset=(0, "UTC"),
+    )
+    set_rating(store, session_id, "before", before)
+    set_rating(store, session_id, "after", after)
+    finish(store, session_id, "completed", 300.0, 5, ended_at=started_at + timedelta(minutes=5))
+    return session_id
+
+
 def _change(
     store: HistoryStore,
     session_id: str,

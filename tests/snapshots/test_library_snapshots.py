@@ -54,20 +54,7 @@ def _practised(store: HistoryStore) -> None:
             ("kind-pause", "A kind pause", 6, 4),
         ]
     ):
-        start = NOW - timedelta(days=days_ago + 1)
-        session = seed.begin(
-            store,
-            exercise_id,
-            title,
-            "0" * 16,
-            300.0,
-            day_start_hour=4,
-            started_at=start,
-            zone_offset=(0, "UTC"),
-        )
-        seed.set_rating(store, session, "before", before)
-        seed.set_rating(store, session, "after", after)
-        seed.finish(store, session, "completed", 300.0, 5, ended_at=start + timedelta(minutes=5))
+        seed.practised(store, exercise_id, title, NOW - timedelta(days=days_ago + 1), before, after)
 
 
 async def _settled(pilot: Pilot[Any]) -> None:

@@ -43,20 +43,7 @@ steps:
 def practise(
     store: HistoryStore, exercise_id: str, title: str, days_ago: int, before: int, after: int
 ) -> None:
-    start = NOW - timedelta(days=days_ago)
-    session = seed.begin(
-        store,
-        exercise_id,
-        title,
-        "0" * 16,
-        300.0,
-        day_start_hour=4,
-        started_at=start,
-        zone_offset=(0, "UTC"),
-    )
-    seed.set_rating(store, session, "before", before)
-    seed.set_rating(store, session, "after", after)
-    seed.finish(store, session, "completed", 300.0, 5, ended_at=start + timedelta(minutes=5))
+    seed.practised(store, exercise_id, title, NOW - timedelta(days=days_ago), before, after)
 
 
 def drawn(app: SafeplaceApp) -> str:
