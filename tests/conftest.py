@@ -6,6 +6,7 @@ no cursor blink, and the bundled library plus the small test exercises in fixtur
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,12 @@ FIXED_NOW = datetime.fromisoformat("2026-11-20T20:30:00+00:00")
 AppFactory = Callable[..., SafeplaceApp]
 Playing = Callable[[SafeplaceApp], PlayerScreen]
 CatchUp = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers a core for ``-n auto``: about half of the suite's time is spent waiting for
+    a terminal, a child process or a timer, and a second worker fills that time."""
+    return 2 * (os.cpu_count() or 1)
 
 
 @pytest.fixture(autouse=True)

@@ -43,16 +43,36 @@ def test_the_wheel_carries_the_bundled_exercises_catalog_and_schema(wheel: Path)
     assert sheets and sheets <= set(names)
 
 
+def _install(wheel: Path, env_dir: Path, requirements: Path) -> None:
+    """The wheel into a fresh virtualenv, with the versions uv.lock pins (what was tested).
+
+    uv is the one `make` bootstraps; it takes the packages from the cache its sync just
+    filled, where pip would fetch and resolve them anew. Without uv, pip does it.
+    """
+    uv = REPO / ".tools" / "bin" / "uv"
+    if not uv.exists():
+        venv.create(env_dir, with_pip=True)
+        pip = [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)]
+        subprocess.run(pip, check=True, timeout=600)
+        return
+    venv.create(env_dir, with_pip=False)
+    pinned = [str(uv), "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes"]
+    subprocess.run([*pinned, "--quiet", "-o", str(requirements)], cwd=REPO, check=True)
+    install = [str(uv), "pip", "install", "--quiet", "--python", str(env_dir / "bin" / "python")]
+    # Bytecode is not what this test is about, and compiling Textual's takes most of the time.
+    quick = {**os.environ, "UV_COMPILE_BYTECODE": "0"}
+    subprocess.run(
+        [*install, "-r", str(requirements), str(wheel)], env=quick, check=True, timeout=600
+    )
+
+
 @pytest.mark.slow
 def test_installed_wheel_lists_the_bundled_exercises_from_another_folder(
     wheel: Path, tmp_path: Path
 ) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=600
-    )
+    _install(wheel, env_dir, tmp_path / "requirements.txt")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     environ = {**os.environ, "SAFEPLACE_HOME": str(tmp_path / "home")}

@@ -115,8 +115,6 @@ class BreathState:
     """How far through the phase, 0..1."""
     phase_remaining: float
     phase_seconds: float
-    phase_end: float
-    """Seconds from the start of the plan at which this phase ends."""
     cycle_index: int
     cycles: int
     size: float
@@ -144,7 +142,6 @@ def breath_at(plan: BreathPlan, t: float) -> BreathState:
         fraction=fraction,
         phase_remaining=max(current.end - t, 0.0),
         phase_seconds=current.seconds,
-        phase_end=current.end,
         cycle_index=current.cycle_index,
         cycles=plan.cycles,
         size=_size(current.phase, fraction, top_up=plan.has_top_up),
